@@ -1,0 +1,99 @@
+namespace CogLtx.Tensors;
+
+/// <summary>
+/// A dense float32 tensor: row-major contiguous storage plus a shape. Tensors that require gradients
+/// accumulate them into <see cref="Grad"/> when <see cref="Backward()"/> runs on a result computed from them.
+/// Reshape views share <see cref="Data"/>; every other op allocates its output.
+/// </summary>
+public sealed partial class Tensor
+{
+    public Tensor(float[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var size = Shapes.Size(shape);
+        if (size != data.Length)
+            throw new ArgumentException($"shape [{string.Join(", ", shape)}] needs {size} elements, data has {data.Length}");
+        Data = data;
+        Shape = (int[])shape.Clone();
+    }
+
+    /// <summary>Row-major storage; its length equals <see cref="Size"/>.</summary>
+    public float[] Data { get; }
+
+    public int[] Shape { get; }
+
+    public int Rank => Shape.Length;
+
+    public int Size => Data.Length;
+
+    /// <summary>Optional label (for example the parameter's Hugging Face name) used in error messages.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>True for leaves whose gradient is wanted (parameters) and for results computed from them.</summary>
+    public bool RequiresGrad { get; set; }
+
+    /// <summary>Accumulated gradient (same layout as <see cref="Data"/>), allocated on first use.</summary>
+    public float[]? Grad { get; internal set; }
+
+    /// <summary>The op that produced this tensor, when it was recorded for autograd.</summary>
+    internal Node? Node { get; set; }
+
+    public int Dim(int axis) => Shape[axis < 0 ? axis + Shape.Length : axis];
+
+    public static Tensor Zeros(params int[] shape) => new(new float[Shapes.Size(shape)], shape);
+
+    public static Tensor Full(float value, params int[] shape)
+    {
+        var t = Zeros(shape);
+        Array.Fill(t.Data, value);
+        return t;
+    }
+
+    public static Tensor Ones(params int[] shape) => Full(1f, shape);
+
+    public static Tensor Scalar(float value) => new([value], 1);
+
+    /// <summary>Normal(0, std²) entries drawn from <paramref name="rng"/>.</summary>
+    public static Tensor Randn(Rng rng, float std, params int[] shape)
+    {
+        var t = Zeros(shape);
+        for (var i = 0; i < t.Data.Length; i++) t.Data[i] = std * rng.NextGaussian();
+        return t;
+    }
+
+    /// <summary>Uniform [low, high) entries drawn from <paramref name="rng"/>.</summary>
+    public static Tensor Uniform(Rng rng, float low, float high, params int[] shape)
+    {
+        var t = Zeros(shape);
+        for (var i = 0; i < t.Data.Length; i++) t.Data[i] = low + (high - low) * rng.NextFloat();
+        return t;
+    }
+
+    /// <summary>The single value of a one-element tensor.</summary>
+    public float Item()
+    {
+        if (Size != 1) throw new InvalidOperationException($"Item() needs one element, tensor has shape [{string.Join(", ", Shape)}]");
+        return Data[0];
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public float this[params int[] index]
+    {
+        get => Data[Shapes.Offset(Shape, index)];
+        set => Data[Shapes.Offset(Shape, index)] = value;
+    }
+
+    /// <summary>Gradient storage, allocated (zeroed) on first use.</summary>
+    public Span<float> GradSpan() => Grad ??= new float[Size];
+
+    /// <summary>Drops the accumulated gradient.</summary>
+    public void ZeroGrad() => Grad = null;
+
+    /// <summary>A tensor that shares storage but is cut from the autograd graph.</summary>
+    public Tensor Detach() => new(Data, Shape);
+
+    /// <summary>A deep copy of the values, cut from the autograd graph.</summary>
+    public Tensor Clone() => new((float[])Data.Clone(), Shape);
+
+    public override string ToString() => $"Tensor[{string.Join(", ", Shape)}]{(Name is null ? "" : " " + Name)}";
+}
