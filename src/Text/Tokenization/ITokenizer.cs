@@ -1,0 +1,34 @@
+namespace CogLtx.Text.Tokenization;
+
+/// <summary>One token: vocabulary id, its string form, and its span [Start, End) in UTF-16 code units of the input text.</summary>
+public readonly record struct Token(int Id, string Text, int Start, int End);
+
+/// <summary>
+/// A tokenizer's full output for one text or pair, Hugging Face style: ids with special tokens, token type ids,
+/// and character offsets (special tokens get (0, 0)).
+/// </summary>
+public sealed record Encoding(int[] Ids, int[] TypeIds, (int Start, int End)[] Offsets, string[] Tokens);
+
+/// <summary>Ids of the special tokens a model needs (BERT: [CLS] [SEP] [PAD] [UNK] [MASK]; RoBERTa: &lt;s&gt; &lt;/s&gt; &lt;pad&gt; &lt;unk&gt; &lt;mask&gt;).</summary>
+public sealed record SpecialTokens(int Cls, int Sep, int Pad, int Unk, int Mask);
+
+/// <summary>A subword tokenizer with character offsets (WordPiece or byte-level BPE).</summary>
+public interface ITokenizer
+{
+    int VocabSize { get; }
+
+    SpecialTokens Specials { get; }
+
+    /// <summary>Subword tokens of <paramref name="text"/> without special tokens, with offsets into it.</summary>
+    IReadOnlyList<Token> Tokenize(string text);
+
+    /// <summary>Model input for a text or a pair, with special tokens; truncated to <paramref name="maxLength"/> when given.</summary>
+    Encoding Encode(string text, string? pair = null, bool addSpecialTokens = true, int? maxLength = null);
+
+    /// <summary>Text for the ids, special tokens dropped.</summary>
+    string Decode(IEnumerable<int> ids);
+
+    string IdToToken(int id);
+
+    int? TokenToId(string token);
+}
