@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace CogLtx.Experiments.Reporting;
+
+/// <summary>Writes an experiment's results.json, results.csv, results.md and SVG plots into one folder.</summary>
+public static class ResultsWriter
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static void Write(string outDir, ExperimentResults results, ulong seed)
+    {
+        Directory.CreateDirectory(outDir);
+        WriteAtomic(Path.Combine(outDir, "results.json"), ToJson(results));
+        WriteAtomic(Path.Combine(outDir, "results.csv"), ToCsv(results));
+        WriteAtomic(Path.Combine(outDir, "results.md"), MarkdownReport.Render(results, seed));
+        WriteAtomic(Path.Combine(outDir, "training_curves.svg"), TrainingCurves(results));
+        WriteAtomic(Path.Combine(outDir, "score_vs_length.svg"), ScoreVersusLength(results));
+    }
+
+    /// <summary>results.json: {"dataset", "methods": [{"name", "metrics", "train_seconds", "peak_memory_mb", ...}], ...}.</summary>
+    public static string ToJson(ExperimentResults r) => JsonSerializer.Serialize(new
+    {
+        dataset = r.Dataset,
+        headline_metric = r.HeadlineMetric,
+        commit = r.Commit,
+        date = r.Date.ToString("O", CultureInfo.InvariantCulture),
+        settings = r.Settings,
+        methods = r.Methods.Select(m => new
+        {
+            name = m.Name,
+            metrics = m.Metrics,
+            train_seconds = m.TrainSeconds,
+            eval_seconds = m.EvalSeconds,
+            peak_memory_mb = m.PeakMemoryMb,
+            note = m.Note,
+            examples = m.Outcomes.Select(o => new { id = o.Id, score = o.Score, document_tokens = o.DocumentTokens }),
+            curve = m.Curve.Select(c => new { step = c.Step, series = c.Series, value = c.Value }),
+        }),
+    }, Json);
+
+    public static string ToCsv(ExperimentResults r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var metrics = r.Methods.SelectMany(m => m.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine("method," + string.Join(",", metrics) + ",train_seconds,eval_seconds,peak_memory_mb");
+        foreach (var m in r.Methods)
+            sb.AppendLine(string.Join(",", new[] { m.Name }
+                .Concat(metrics.Select(k => m.Metrics.TryGetValue(k, out var v) ? v.ToString("R", inv) : ""))
+                .Concat([m.TrainSeconds.ToString("0.###", inv), m.EvalSeconds.ToString("0.###", inv), m.PeakMemoryMb.ToString("0.#", inv)])));
+        return sb.ToString();
+    }
+
+    private static string TrainingCurves(ExperimentResults r)
+    {
+        var series = r.Methods
+            .SelectMany(m => m.Curve.GroupBy(c => c.Series).Select(g => new Series($"{m.Name} {g.Key}", g.Select(c => ((double)c.Step, c.Value)).ToList())))
+            .ToList();
+        return SvgChart.Render($"{r.Dataset}: training loss", "optimizer step", "loss", series);
+    }
+
+    /// <summary>Mean headline score per document-length bucket (quantile buckets of the test set), per method.</summary>
+    private static string ScoreVersusLength(ExperimentResults r)
+    {
+        var lengths = r.Methods.SelectMany(m => m.Outcomes.Select(o => o.DocumentTokens)).Order().ToList();
+        const int buckets = 5;
+        var edges = lengths.Count == 0 ? [] : Enumerable.Range(1, buckets - 1).Select(i => lengths[i * (lengths.Count - 1) / buckets]).Distinct().ToList();
+        var series = r.Methods.Select(m => new Series(m.Name, m.Outcomes
+            .GroupBy(o => edges.Count(e => o.DocumentTokens > e))
+            .OrderBy(g => g.Key)
+            .Select(g => (g.Average(o => (double)o.DocumentTokens), g.Average(o => o.Score)))
+            .ToList())).ToList();
+        return SvgChart.Render($"{r.Dataset}: {r.HeadlineMetric} against document length", "document length (tokens, bucket mean)", r.HeadlineMetric, series);
+    }
+
+    private static void WriteAtomic(string path, string text)
+    {
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using CogLtx.Experiments.Reporting;
+
+namespace CogLtx.Experiments.Tests;
+
+public sealed class ResultsWriterTests
+{
+    private static ExperimentResults Sample()
+    {
+        MethodResult Method(string name, Func<int, double> score) => new(
+            name,
+            new Dictionary<string, double> { ["accuracy"] = Enumerable.Range(0, 40).Average(score) },
+            TrainSeconds: 12, EvalSeconds: 1.5, PeakMemoryMb: 300,
+            Outcomes: Enumerable.Range(0, 40).Select(i => new ExampleOutcome($"ex{i}", score(i), 200 + 50 * i)).ToList(),
+            Curve: Enumerable.Range(0, 5).Select(s => new CurvePoint(s * 10, "loss", 2.0 / (s + 1))).ToList());
+        return new ExperimentResults("synthetic-cls", "accuracy", "abc1234", new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero),
+            new Dictionary<string, string> { ["seed"] = "1" },
+            [Method("cogltx", i => i % 10 == 0 ? 0 : 1), Method("head", i => i < 8 ? 1 : 0)]);
+    }
+
+    [Fact]
+    public void Write_ProducesJsonCsvMarkdownAndPlots_WithTheDocumentedShape()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "cogltx-results-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            ResultsWriter.Write(dir, Sample(), seed: 1);
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            Assert.Equal("synthetic-cls", json.RootElement.GetProperty("dataset").GetString());
+            var methods = json.RootElement.GetProperty("methods");
+            Assert.Equal(2, methods.GetArrayLength());
+            Assert.Equal(0.9, methods[0].GetProperty("metrics").GetProperty("accuracy").GetDouble(), 9);
+            Assert.Equal(12, methods[0].GetProperty("train_seconds").GetDouble());
+            Assert.Equal(300, methods[0].GetProperty("peak_memory_mb").GetDouble());
+
+            var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
+            Assert.Equal("method,accuracy,train_seconds,eval_seconds,peak_memory_mb", csv[0]);
+            Assert.StartsWith("head,0.2,", csv[2]);
+
+            var md = File.ReadAllText(Path.Combine(dir, "results.md"));
+            Assert.Contains("| cogltx | 0.900 (", md);
+            Assert.Contains("| head | 0.200 (", md);
+            Assert.Contains("-0.700", md);
+            Assert.Contains("<0.001", md);
+
+            var svg = File.ReadAllText(Path.Combine(dir, "score_vs_length.svg"));
+            Assert.StartsWith("<svg", svg);
+            Assert.Contains("polyline", svg);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
