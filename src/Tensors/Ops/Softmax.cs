@@ -1,10 +1,87 @@
+using System.Numerics.Tensors;
+
 namespace CogLtx.Tensors;
 
 public static partial class Ops
 {
-    /// <summary>Softmax over the last axis.</summary>
-    public static Tensor Softmax(Tensor x) => throw new NotImplementedException();
+    /// <summary>Softmax over the last axis: y = e^(x − max x)/Σ e^(x − max x).</summary>
+    public static Tensor Softmax(Tensor x)
+    {
+        var c = LastDim(x, "Softmax");
+        var y = new Tensor(new float[x.Size], x.Shape);
+        var rows = x.Size / Math.Max(1, c);
+        Parallelism.For(rows, 8L * c, (s, e) =>
+        {
+            for (var r = s; r < e; r++) SoftmaxRow(x.Data.AsSpan(r * c, c), y.Data.AsSpan(r * c, c));
+        });
+        return Autograd.Record(y, [x], () =>
+        {
+            var dy = y.Grad!;
+            var dx = x.GradSpan();
+            // dx += y ⊙ (dy − Σ dy·y)
+            for (var r = 0; r < rows; r++) SoftmaxRowBackward(y.Data.AsSpan(r * c, c), dy.AsSpan(r * c, c), dx.Slice(r * c, c));
+        });
+    }
 
-    /// <summary>Log-softmax over the last axis.</summary>
-    public static Tensor LogSoftmax(Tensor x) => throw new NotImplementedException();
+    /// <summary>Log-softmax over the last axis: y = x − max x − log Σ e^(x − max x).</summary>
+    public static Tensor LogSoftmax(Tensor x)
+    {
+        var c = LastDim(x, "LogSoftmax");
+        var y = new Tensor(new float[x.Size], x.Shape);
+        var rows = x.Size / Math.Max(1, c);
+        Parallelism.For(rows, 8L * c, (s, e) =>
+        {
+            for (var r = s; r < e; r++) LogSoftmaxRow(x.Data.AsSpan(r * c, c), y.Data.AsSpan(r * c, c));
+        });
+        return Autograd.Record(y, [x], () =>
+        {
+            var dy = y.Grad!;
+            var dx = x.GradSpan();
+            for (var r = 0; r < rows; r++)
+            {
+                // dx += dy − e^y·Σ dy
+                var yr = y.Data.AsSpan(r * c, c);
+                var dyr = dy.AsSpan(r * c, c);
+                var dxr = dx.Slice(r * c, c);
+                var sum = TensorPrimitives.Sum(dyr);
+                for (var i = 0; i < c; i++) dxr[i] += dyr[i] - MathF.Exp(yr[i]) * sum;
+            }
+        });
+    }
+
+    /// <summary>
+    /// One row of softmax, max-subtracted. A row whose entries all carry float.MinValue stays finite: the max
+    /// is then about float.MinValue too, the differences are small, and the row comes out (near) uniform, as in torch.
+    /// </summary>
+    internal static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (x.Length == 0) return;
+        var max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Exp(y, y);
+        TensorPrimitives.Multiply(y, 1f / TensorPrimitives.Sum(y), y);
+    }
+
+    /// <summary>dx += y ⊙ (dy − Σ dy·y) for one row.</summary>
+    internal static void SoftmaxRowBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        var dot = TensorPrimitives.Dot(dy, y);
+        for (var i = 0; i < y.Length; i++) dx[i] += y[i] * (dy[i] - dot);
+    }
+
+    private static void LogSoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (x.Length == 0) return;
+        var max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, y);
+        var sum = 0f;
+        for (var i = 0; i < y.Length; i++) sum += MathF.Exp(y[i]);
+        TensorPrimitives.Subtract(y, MathF.Log(sum), y);
+    }
+
+    private static int LastDim(Tensor x, string op)
+    {
+        if (x.Rank == 0) throw new ArgumentException($"{op} needs a tensor of rank ≥ 1");
+        return x.Dim(-1);
+    }
 }

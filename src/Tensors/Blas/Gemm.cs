@@ -1,0 +1,124 @@
+namespace CogLtx.Tensors;
+
+/// <summary>
+/// Single-precision GEMM, row-major: C = alpha·op(A)·op(B) + beta·C with op(A) (m, k), op(B) (k, n), C (m, n).
+/// Uses OpenBLAS's cblas_sgemm when a BLAS library loads (<see cref="OpenBlas"/>), else the managed blocked
+/// kernel (<see cref="ManagedGemm"/>); <see cref="Naive"/> is the test oracle (style-by-example §2 rule 3).
+/// HF Linear weights are (out, in), so x·Wᵀ is a call with transB and no transpose is ever materialised.
+/// </summary>
+public static class Gemm
+{
+    private static int threads = InitialThreads();
+    private static volatile bool forceManaged =
+        string.Equals(Environment.GetEnvironmentVariable("COGLTX_GEMM"), "managed", StringComparison.OrdinalIgnoreCase);
+
+    static Gemm()
+    {
+        if (OpenBlas.IsAvailable) OpenBlas.SetThreads(threads);
+    }
+
+    /// <summary>
+    /// Threads used by GEMM and by the parallel kernels (attention, big element-wise loops). Defaults to
+    /// env COGLTX_THREADS, else the processor count.
+    /// </summary>
+    public static int Threads
+    {
+        get => threads;
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Gemm.Threads must be at least 1, got {value}");
+            threads = value;
+            if (OpenBlas.IsAvailable) OpenBlas.SetThreads(value);
+        }
+    }
+
+    /// <summary>When true, every call takes the managed kernel even if OpenBLAS is loaded (env COGLTX_GEMM=managed).</summary>
+    public static bool ForceManaged
+    {
+        get => forceManaged;
+        set => forceManaged = value;
+    }
+
+    /// <summary>True when a native BLAS providing cblas_sgemm was loaded.</summary>
+    public static bool OpenBlasAvailable => OpenBlas.IsAvailable;
+
+    /// <summary>"openblas (libopenblas.so.0)" or "managed": the path <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> takes now.</summary>
+    public static string Backend => UsesOpenBlas ? $"openblas ({OpenBlas.LibraryName})" : "managed";
+
+    private static bool UsesOpenBlas => OpenBlas.IsAvailable && !forceManaged;
+
+    /// <summary>
+    /// C = alpha·op(A)·op(B) + beta·C, row-major with leading dimensions (cblas_sgemm). When beta is 0, C's
+    /// previous contents are ignored (NaN included), as BLAS does.
+    /// </summary>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (UsesOpenBlas) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+    }
+
+    /// <summary>Contiguous operands (lda, ldb, ldc are the row lengths): C = alpha·op(A)·op(B) + beta·C.</summary>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, float alpha, float beta) =>
+        Sgemm(transA, transB, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
+
+    /// <summary>
+    /// One-thread call for kernels that already run in parallel (attention over heads). The managed kernel
+    /// runs on the calling thread; OpenBLAS decides by itself (it keeps small products single-threaded).
+    /// </summary>
+    internal static void SgemmSerial(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (UsesOpenBlas) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
+    }
+
+    /// <summary>The textbook triple loop (double accumulator): the oracle the fast paths are tested against.</summary>
+    public static void Naive(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (var p = 0; p < k; p++)
+                    sum += (double)a[transA ? p * lda + i : i * lda + p] * b[transB ? j * ldb + p : p * ldb + j];
+                var prior = beta == 0 ? 0 : beta * c[i * ldc + j];
+                c[i * ldc + j] = (float)(alpha * sum + prior);
+            }
+    }
+
+    private static int InitialThreads()
+    {
+        var env = Environment.GetEnvironmentVariable("COGLTX_THREADS");
+        if (string.IsNullOrWhiteSpace(env)) return Environment.ProcessorCount;
+        if (!int.TryParse(env, out var n) || n < 1)
+            throw new InvalidOperationException($"COGLTX_THREADS must be a positive integer, found \"{env}\"");
+        return n;
+    }
+
+    internal static void Validate(bool transA, bool transB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"sgemm dimensions must be non-negative, got m={m}, n={n}, k={k}");
+        CheckOperand("A", transA ? k : m, transA ? m : k, aLength, lda);
+        CheckOperand("B", transB ? n : k, transB ? k : n, bLength, ldb);
+        CheckOperand("C", m, n, cLength, ldc);
+    }
+
+    private static void CheckOperand(string name, int rows, int cols, int length, int ld)
+    {
+        if (ld < Math.Max(1, cols))
+            throw new ArgumentException($"sgemm: ld{name.ToLowerInvariant()}={ld} is less than the {cols} columns of {name}");
+        if (rows == 0 || cols == 0) return;
+        var needed = (long)(rows - 1) * ld + cols;
+        if (length < needed)
+            throw new ArgumentException($"sgemm: {name} ({rows}×{cols}, ld {ld}) needs {needed} elements, span has {length}");
+    }
+}

@@ -1,0 +1,441 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace CogLtx.Tensors;
+
+/// <summary>
+/// Who attends to what in Longformer attention, with Hugging Face's mask values (modeling_longformer.py,
+/// <c>LongformerModel.forward</c>: <c>attention_mask * (global_attention_mask + 1)</c>): per batch row and position
+/// 0 = padding (never a key; its query row yields 0), 1 = local (sliding window), 2 = global (attends to every
+/// position and is attended by every position). One mask serves every layer of a forward pass.
+/// </summary>
+public sealed class SlidingWindowMask
+{
+    /// <param name="kinds">(B, T) row-major values 0/1/2.</param>
+    public SlidingWindowMask(int[] kinds, int batch, int length)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        if (batch <= 0 || length <= 0) throw new ArgumentException($"batch and length must be positive, got ({batch}, {length})");
+        if (kinds.Length != batch * length)
+            throw new ArgumentException($"sliding-window mask: expected {batch}×{length} = {batch * length} entries, found {kinds.Length}");
+        Batch = batch;
+        Length = length;
+        Kinds = new byte[kinds.Length];
+        Counts = new int[batch];
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            if ((uint)kinds[i] > 2) throw new ArgumentException($"sliding-window mask: entry (row {i / length}, position {i % length}) is {kinds[i]}, expected 0 (padding), 1 (local) or 2 (global)");
+            Kinds[i] = (byte)kinds[i];
+            if (kinds[i] == 2) Counts[i / length]++;
+        }
+        MaxGlobal = Counts.Max();
+        // Global tokens in ascending position order, like torch's nonzero(): slot s of row b is its s-th global token.
+        Globals = new int[batch * MaxGlobal];
+        Array.Fill(Globals, -1);
+        for (var b = 0; b < batch; b++)
+            for (int t = 0, s = 0; t < length; t++)
+                if (Kinds[b * length + t] == 2) Globals[b * MaxGlobal + s++] = t;
+    }
+
+    /// <summary>HF's combination: kind = attention_mask · (global_attention_mask + 1); masks are (B, T) 0/1.</summary>
+    public static SlidingWindowMask FromMasks(int[] attentionMask, int[]? globalAttentionMask, int batch, int length)
+    {
+        if (globalAttentionMask is not null && globalAttentionMask.Length != attentionMask.Length)
+            throw new ArgumentException($"global_attention_mask has {globalAttentionMask.Length} entries, attention_mask has {attentionMask.Length}");
+        var kinds = new int[attentionMask.Length];
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            var g = globalAttentionMask?[i] ?? 0;
+            if ((uint)attentionMask[i] > 1 || (uint)g > 1)
+                throw new ArgumentException($"masks must hold 0/1; entry (row {i / length}, position {i % length}) has attention {attentionMask[i]}, global {g}");
+            kinds[i] = attentionMask[i] * (g + 1);
+        }
+        return new SlidingWindowMask(kinds, batch, length);
+    }
+
+    public int Batch { get; }
+    public int Length { get; }
+
+    /// <summary>Largest number of global tokens in any row (HF's max_num_global_attn_indices).</summary>
+    public int MaxGlobal { get; }
+
+    public int Kind(int b, int t) => Kinds[b * Length + t];
+    public int GlobalCount(int b) => Counts[b];
+
+    /// <summary>Position of row b's global token in slot s, or −1 for an unused slot.</summary>
+    public int GlobalPosition(int b, int slot) => Globals[b * MaxGlobal + slot];
+
+    internal byte[] Kinds { get; }
+    internal int[] Counts { get; }
+    internal int[] Globals { get; }
+}
+
+public static partial class Ops
+{
+    // B = batch, T = length, C = channels = NH·HS, NH = heads, HS = head size, w = one-sided window,
+    // W = 2w + 1 band columns, G = max global tokens per row. q, k, v, outputs: (B, T, C), heads side by side.
+    private const int SwaQueryBlock = 32;
+
+    /// <summary>
+    /// Longformer self-attention (HF <c>LongformerSelfAttention.forward</c>) in O(T·(W + G)) memory, never a T×T
+    /// matrix. Local query i (kind 1) scores keys j = i−w … i+w that are local (padding and global keys leave the
+    /// band), plus one leading column per global token of its row, all with the LOCAL k and v:
+    /// p = softmax(scale·q_i·k_j), out_i = Σ p_j v_j. Padding query rows give 0. Each global token g instead gets
+    /// p = softmax_j(scale·qg_g·kg_j) over every non-padding position j and out_g = Σ p_j vg_j, with the
+    /// query_global/key_global/value_global projections. Dropout (training) acts on the probabilities.
+    /// </summary>
+    /// <param name="globalQ">(B, G, C): query_global of the rows <see cref="GatherGlobalRows"/> returns; needed when mask.MaxGlobal > 0.</param>
+    /// <param name="globalK">(B, T, C): key_global of every position.</param>
+    /// <param name="globalV">(B, T, C): value_global of every position.</param>
+    public static Tensor SlidingWindowAttention(Tensor q, Tensor k, Tensor v, SlidingWindowMask mask, int numHeads, int oneSidedWindow, float scale,
+        Tensor? globalQ = null, Tensor? globalK = null, Tensor? globalV = null, float dropoutP = 0f, Rng? rng = null)
+    {
+        var swa = SwaState.Create(q, k, v, mask, numHeads, oneSidedWindow, scale, globalQ, globalK, globalV, dropoutP, rng);
+        var output = Tensor.Zeros(q.Shape);
+        Parallel.For(0, swa.B * swa.NH, bh => swa.Forward(bh, output.Data));
+        Tensor[] inputs = swa.G > 0 ? [q, k, v, globalQ!, globalK!, globalV!] : [q, k, v];
+        return Autograd.Record(output, inputs, () =>
+        {
+            var dOut = output.Grad!;
+            swa.PrepareGrads();
+            Parallel.For(0, swa.B * swa.NH, bh => swa.Backward(bh, dOut));
+        });
+    }
+
+    /// <summary>
+    /// Rows of h (B, T, C) at each row's global positions → (B, G, C); unused slots are zero (HF
+    /// <c>_compute_global_attn_output_from_hidden</c>, <c>global_attn_hidden_states</c>). Gradients scatter back.
+    /// </summary>
+    public static Tensor GatherGlobalRows(Tensor h, SlidingWindowMask mask)
+    {
+        if (h.Rank != 3 || h.Shape[0] != mask.Batch || h.Shape[1] != mask.Length)
+            throw new ArgumentException($"GatherGlobalRows: hidden states {Shapes.Format(h.Shape)} do not match the mask ({mask.Batch}, {mask.Length}, C)");
+        int batch = mask.Batch, length = mask.Length, g = mask.MaxGlobal, c = h.Shape[2];
+        var output = Tensor.Zeros(batch, g, c);
+        for (var b = 0; b < batch; b++)
+            for (var s = 0; s < mask.GlobalCount(b); s++)
+                h.Data.AsSpan((b * length + mask.GlobalPosition(b, s)) * c, c).CopyTo(output.Data.AsSpan((b * g + s) * c, c));
+        return Autograd.Record(output, [h], () =>
+        {
+            var dh = h.GradSpan();
+            for (var b = 0; b < batch; b++)
+                for (var s = 0; s < mask.GlobalCount(b); s++)
+                {
+                    var row = dh.Slice((b * length + mask.GlobalPosition(b, s)) * c, c);
+                    TensorPrimitives.Add(row, output.Grad.AsSpan((b * g + s) * c, c), row);
+                }
+        });
+    }
+
+    /// <summary>Forward kernel, cache and backward kernel of <see cref="SlidingWindowAttention"/>, per (batch row, head).</summary>
+    private sealed class SwaState
+    {
+        public int B, T, C, NH, HS, Wn, W, G;
+        public float Scale, DropP, KeepScale;
+        public Tensor Q = null!, K = null!, V = null!, Qg = null!, Kg = null!, Vg = null!;
+        public SlidingWindowMask Mask = null!;
+        public float[] PBand = null!, PCol = null!, PRow = null!;      // (B, NH, T, W), (B, NH, T, G), (B, NH, G, T): softmax before dropout
+        public byte[]? KeepBand, KeepCol, KeepRow;                      // dropout keep masks, same layouts
+        public ulong[]? Seeds;                                          // one dropout stream per (b, h): deterministic under Parallel.For
+        public float[]? DQ, DK, DV, DQg, DKg, DVg;
+
+        public static SwaState Create(Tensor q, Tensor k, Tensor v, SlidingWindowMask mask, int numHeads, int oneSidedWindow, float scale,
+            Tensor? qg, Tensor? kg, Tensor? vg, float dropoutP, Rng? rng)
+        {
+            if (q.Rank != 3) throw new ArgumentException($"SlidingWindowAttention: q must be (B, T, C), got {Shapes.Format(q.Shape)}");
+            if (!Shapes.SameShape(q.Shape, k.Shape) || !Shapes.SameShape(q.Shape, v.Shape))
+                throw new ArgumentException($"SlidingWindowAttention: q {Shapes.Format(q.Shape)}, k {Shapes.Format(k.Shape)}, v {Shapes.Format(v.Shape)} must have one shape");
+            int b = q.Shape[0], t = q.Shape[1], c = q.Shape[2];
+            if (numHeads <= 0 || c % numHeads != 0) throw new ArgumentException($"SlidingWindowAttention: {c} channels do not split into {numHeads} heads");
+            if (oneSidedWindow < 1) throw new ArgumentException($"SlidingWindowAttention: one-sided window must be ≥ 1, got {oneSidedWindow}");
+            if (mask.Batch != b || mask.Length != t) throw new ArgumentException($"SlidingWindowAttention: mask is ({mask.Batch}, {mask.Length}), q is ({b}, {t}, {c})");
+            if (dropoutP is < 0f or >= 1f) throw new ArgumentException($"SlidingWindowAttention: dropout probability {dropoutP} outside [0, 1)");
+            if (dropoutP > 0f && rng is null) throw new ArgumentException("SlidingWindowAttention: dropout needs an Rng");
+            var s = new SwaState
+            {
+                B = b, T = t, C = c, NH = numHeads, HS = c / numHeads, Wn = oneSidedWindow, W = 2 * oneSidedWindow + 1, G = mask.MaxGlobal,
+                Scale = scale, DropP = dropoutP, KeepScale = 1f / (1f - dropoutP), Q = q, K = k, V = v, Mask = mask,
+            };
+            if (s.G > 0)
+            {
+                if (qg is null || kg is null || vg is null)
+                    throw new ArgumentException($"SlidingWindowAttention: the mask has global tokens (up to {s.G} per row), so globalQ, globalK and globalV are required");
+                if (!Shapes.SameShape(qg.Shape, [b, s.G, c])) throw new ArgumentException($"SlidingWindowAttention: globalQ must be {Shapes.Format([b, s.G, c])}, got {Shapes.Format(qg.Shape)}");
+                if (!Shapes.SameShape(kg.Shape, q.Shape) || !Shapes.SameShape(vg.Shape, q.Shape))
+                    throw new ArgumentException($"SlidingWindowAttention: globalK {Shapes.Format(kg.Shape)} and globalV {Shapes.Format(vg.Shape)} must be {Shapes.Format(q.Shape)}");
+                (s.Qg, s.Kg, s.Vg) = (qg, kg, vg);
+            }
+            var heads = b * numHeads;
+            s.PBand = new float[heads * t * s.W];
+            s.PCol = new float[heads * t * s.G];
+            s.PRow = new float[heads * s.G * t];
+            if (dropoutP > 0f)
+            {
+                (s.KeepBand, s.KeepCol, s.KeepRow) = (new byte[s.PBand.Length], new byte[s.PCol.Length], new byte[s.PRow.Length]);
+                s.Seeds = new ulong[heads];
+                for (var i = 0; i < heads; i++) s.Seeds[i] = rng!.NextULong();
+            }
+            return s;
+        }
+
+
+        public void PrepareGrads()
+        {
+            DQ = GradOf(Q); DK = GradOf(K); DV = GradOf(V);
+            if (G > 0) { DQg = GradOf(Qg); DKg = GradOf(Kg); DVg = GradOf(Vg); }
+        }
+
+        private static float[]? GradOf(Tensor t)
+        {
+            if (!t.RequiresGrad) return null;
+            t.GradSpan();
+            return t.Grad;
+        }
+
+        // ---- forward ----------------------------------------------------------------------------------------
+
+        public void Forward(int bh, float[] output)
+        {
+            int b = bh / NH, h = bh % NH, head = b * T * C + h * HS;     // head: offset of (b, 0, h·HS) in a (B, T, C) tensor
+            var rng = Seeds is null ? null : new Rng(Seeds[bh]);
+            var kinds = Mask.Kinds.AsSpan(b * T, T);
+            var globals = Mask.Globals.AsSpan(b * G, Mask.Counts[b]);
+            var block = ArrayPool<float>.Shared.Rent(SwaQueryBlock * (SwaQueryBlock + 2 * Wn));
+            var scores = ArrayPool<float>.Shared.Rent(G + W);
+            try
+            {
+                for (var i0 = 0; i0 < T; i0 += SwaQueryBlock)
+                {
+                    int i1 = Math.Min(T, i0 + SwaQueryBlock), r0 = Math.Max(0, i0 - Wn), nr = Math.Min(T, i1 + Wn) - r0;
+                    // (mb, nr) = scale · q[i0:i1] · k[r0:r1]ᵀ: the band of this query block plus the corners outside it.
+                    Gemm(false, true, i1 - i0, nr, HS, Scale, Q.Data.AsSpan(head + i0 * C), C, K.Data.AsSpan(head + r0 * C), C, 0f, block, nr);
+                    for (var i = i0; i < i1; i++)
+                    {
+                        var pBand = PBand.AsSpan((bh * T + i) * W, W);
+                        var pCol = PCol.AsSpan((bh * T + i) * G, G);
+                        // Padding rows are 0 (HF masked_fill after the softmax); global rows are replaced below.
+                        if (kinds[i] != 1) { pBand.Clear(); pCol.Clear(); continue; }
+                        var row = scores.AsSpan(0, G + W);
+                        // −∞ for unused global slots, keys outside [0, T), padding keys and global keys (those moved to the
+                        // leading columns). HF adds finfo.min instead; either way their probability is exactly 0.
+                        row.Fill(float.NegativeInfinity);
+                        var qi = Q.Data.AsSpan(head + i * C, HS);
+                        for (var s = 0; s < globals.Length; s++) row[s] = Scale * TensorPrimitives.Dot(qi, K.Data.AsSpan(head + globals[s] * C, HS));
+                        for (int d = 0, j = i - Wn; d < W; d++, j++)
+                            if (j >= 0 && j < T && kinds[j] == 1) row[G + d] = block[(i - i0) * nr + j - r0];
+                        SoftmaxInPlace(row);
+                        row[..G].CopyTo(pCol);
+                        row[G..].CopyTo(pBand);
+                    }
+                    // out[i0:i1] = P'(mb, nr) · v[r0:r1] + Σ_s P'_s · v[g_s], P' the probabilities after dropout.
+                    DenseBlock(bh, i0, i1, r0, nr, block, rng);
+                    Gemm(false, false, i1 - i0, HS, nr, 1f, block, nr, V.Data.AsSpan(head + r0 * C), C, 0f, output.AsSpan(head + i0 * C), C);
+                    for (var i = i0; i < i1; i++)
+                        for (var s = 0; s < globals.Length; s++)
+                        {
+                            var p = Dropped(PCol, KeepCol, (bh * T + i) * G + s, rng);
+                            if (p != 0f) Axpy(p, V.Data.AsSpan(head + globals[s] * C, HS), output.AsSpan(head + i * C, HS));
+                        }
+                }
+                if (globals.Length > 0) GlobalRowsForward(bh, b, h, kinds, globals, output, rng);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(block);
+                ArrayPool<float>.Shared.Return(scores);
+            }
+        }
+
+        /// <summary>Global token rows (HF _compute_global_attn_output_from_hidden): (n, T) = scale · qg · kgᵀ, padding keys out, softmax, · vg.</summary>
+        private void GlobalRowsForward(int bh, int b, int h, ReadOnlySpan<byte> kinds, ReadOnlySpan<int> globals, float[] output, Rng? rng)
+        {
+            int n = globals.Length, head = b * T * C + h * HS, gHead = b * G * C + h * HS;
+            var pRow = PRow.AsSpan(bh * G * T, n * T);
+            Gemm(false, true, n, T, HS, Scale, Qg.Data.AsSpan(gHead), C, Kg.Data.AsSpan(head), C, 0f, pRow, T);
+            for (var s = 0; s < n; s++)
+            {
+                var row = pRow.Slice(s * T, T);
+                for (var j = 0; j < T; j++) if (kinds[j] == 0) row[j] = float.NegativeInfinity;
+                SoftmaxInPlace(row);
+            }
+            var dropped = ArrayPool<float>.Shared.Rent(n * T);
+            var rows = ArrayPool<float>.Shared.Rent(n * HS);
+            try
+            {
+                for (var e = 0; e < n * T; e++) dropped[e] = Dropped(PRow, KeepRow, bh * G * T + e, rng);
+                Gemm(false, false, n, HS, T, 1f, dropped, T, Vg.Data.AsSpan(head), C, 0f, rows, HS);
+                for (var s = 0; s < n; s++) rows.AsSpan(s * HS, HS).CopyTo(output.AsSpan(head + globals[s] * C, HS));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(dropped);
+                ArrayPool<float>.Shared.Return(rows);
+            }
+        }
+
+        // ---- backward ---------------------------------------------------------------------------------------
+
+        /// <summary>
+        /// Per row with probabilities p (before dropout) and dp = ∂L/∂p: ∂L/∂score = p ⊙ (dp − Σ p·dp);
+        /// dq_i += scale Σ_c ds_c k_c, dk_c += scale ds_c q_i, dv_c += p'_c dout_i. Rows that are padding or global
+        /// have p = 0 in the local part, so nothing flows through it (their output is 0 or replaced).
+        /// </summary>
+        public void Backward(int bh, float[] dOut)
+        {
+            int b = bh / NH, h = bh % NH, head = b * T * C + h * HS;
+            var kinds = Mask.Kinds.AsSpan(b * T, T);
+            var globals = Mask.Globals.AsSpan(b * G, Mask.Counts[b]);
+            var size = SwaQueryBlock * (SwaQueryBlock + 2 * Wn);
+            var pBlock = ArrayPool<float>.Shared.Rent(size);
+            var dsBlock = ArrayPool<float>.Shared.Rent(size);
+            var dp = ArrayPool<float>.Shared.Rent(G + W);
+            try
+            {
+                if (globals.Length > 0) GlobalRowsBackward(bh, b, h, globals, dOut);
+                for (var i0 = 0; i0 < T; i0 += SwaQueryBlock)
+                {
+                    int i1 = Math.Min(T, i0 + SwaQueryBlock), mb = i1 - i0, r0 = Math.Max(0, i0 - Wn), nr = Math.Min(T, i1 + Wn) - r0;
+                    DenseBlock(bh, i0, i1, r0, nr, pBlock, null);
+                    if (DV is not null) Gemm(true, false, nr, HS, mb, 1f, pBlock, nr, dOut.AsSpan(head + i0 * C), C, 1f, DV.AsSpan(head + r0 * C), C);
+                    if (DQ is null && DK is null) continue;
+                    // dp' (mb, nr) = dout[i0:i1] · v[r0:r1]ᵀ, overwritten row by row with ds.
+                    Gemm(false, true, mb, nr, HS, 1f, dOut.AsSpan(head + i0 * C), C, V.Data.AsSpan(head + r0 * C), C, 0f, dsBlock, nr);
+                    for (var i = i0; i < i1; i++)
+                    {
+                        var dsRow = dsBlock.AsSpan((i - i0) * nr, nr);
+                        if (kinds[i] != 1) { dsRow.Clear(); continue; }
+                        var pCol = PCol.AsSpan((bh * T + i) * G, G);
+                        var pBand = PBand.AsSpan((bh * T + i) * W, W);
+                        var dpRow = dp.AsSpan(0, G + W);
+                        dpRow.Clear();
+                        var dOi = dOut.AsSpan(head + i * C, HS);
+                        for (var s = 0; s < globals.Length; s++)
+                            dpRow[s] = KeepFactor(KeepCol, (bh * T + i) * G + s) * TensorPrimitives.Dot(dOi, V.Data.AsSpan(head + globals[s] * C, HS));
+                        for (int d = 0, j = i - Wn; d < W; d++, j++)
+                            if (pBand[d] != 0f) dpRow[G + d] = KeepFactor(KeepBand, (bh * T + i) * W + d) * dsRow[j - r0];
+                        var dot = TensorPrimitives.Dot(pCol, dpRow[..G]) + TensorPrimitives.Dot(pBand, dpRow[G..]);
+                        dsRow.Clear();
+                        for (int d = 0, j = i - Wn; d < W; d++, j++)
+                            if (pBand[d] != 0f) dsRow[j - r0] = pBand[d] * (dpRow[G + d] - dot);
+                        var qi = Q.Data.AsSpan(head + i * C, HS);
+                        for (var s = 0; s < globals.Length; s++)
+                        {
+                            var ds = Scale * pCol[s] * (dpRow[s] - dot);
+                            if (ds == 0f) continue;
+                            if (DQ is not null) Axpy(ds, K.Data.AsSpan(head + globals[s] * C, HS), DQ.AsSpan(head + i * C, HS));
+                            if (DK is not null) Axpy(ds, qi, DK.AsSpan(head + globals[s] * C, HS));
+                        }
+                    }
+                    if (DQ is not null) Gemm(false, false, mb, HS, nr, Scale, dsBlock, nr, K.Data.AsSpan(head + r0 * C), C, 1f, DQ.AsSpan(head + i0 * C), C);
+                    if (DK is not null) Gemm(true, false, nr, HS, mb, Scale, dsBlock, nr, Q.Data.AsSpan(head + i0 * C), C, 1f, DK.AsSpan(head + r0 * C), C);
+                }
+                if (DV is not null)
+                    for (var i = 0; i < T; i++)
+                        for (var s = 0; s < globals.Length; s++)
+                        {
+                            var p = Dropped(PCol, KeepCol, (bh * T + i) * G + s, null);
+                            if (p != 0f) Axpy(p, dOut.AsSpan(head + i * C, HS), DV.AsSpan(head + globals[s] * C, HS));
+                        }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(pBlock);
+                ArrayPool<float>.Shared.Return(dsBlock);
+                ArrayPool<float>.Shared.Return(dp);
+            }
+        }
+
+        private void GlobalRowsBackward(int bh, int b, int h, ReadOnlySpan<int> globals, float[] dOut)
+        {
+            int n = globals.Length, head = b * T * C + h * HS, gHead = b * G * C + h * HS;
+            var dOg = ArrayPool<float>.Shared.Rent(n * HS);
+            var pd = ArrayPool<float>.Shared.Rent(n * T);
+            var ds = ArrayPool<float>.Shared.Rent(n * T);
+            try
+            {
+                for (var s = 0; s < n; s++) dOut.AsSpan(head + globals[s] * C, HS).CopyTo(dOg.AsSpan(s * HS, HS));
+                for (var e = 0; e < n * T; e++) pd[e] = Dropped(PRow, KeepRow, bh * G * T + e, null);
+                if (DVg is not null) Gemm(true, false, T, HS, n, 1f, pd, T, dOg, HS, 1f, DVg.AsSpan(head), C);
+                if (DQg is null && DKg is null) return;
+                Gemm(false, true, n, T, HS, 1f, dOg, HS, Vg.Data.AsSpan(head), C, 0f, ds, T);
+                for (var s = 0; s < n; s++)
+                {
+                    var p = PRow.AsSpan(bh * G * T + s * T, T);
+                    var row = ds.AsSpan(s * T, T);
+                    for (var j = 0; j < T; j++) row[j] *= KeepFactor(KeepRow, bh * G * T + s * T + j);
+                    var dot = TensorPrimitives.Dot(p, row);
+                    TensorPrimitives.AddMultiply(row, -dot, p, row);        // (dp − Σ p·dp) ⊙ p
+                }
+                if (DQg is not null) Gemm(false, false, n, HS, T, Scale, ds, T, Kg.Data.AsSpan(head), C, 1f, DQg.AsSpan(gHead), C);
+                if (DKg is not null) Gemm(true, false, T, HS, n, Scale, ds, T, Qg.Data.AsSpan(gHead), C, 1f, DKg.AsSpan(head), C);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(dOg);
+                ArrayPool<float>.Shared.Return(pd);
+                ArrayPool<float>.Shared.Return(ds);
+            }
+        }
+
+        // ---- helpers ----------------------------------------------------------------------------------------
+
+        /// <summary>P' block (mb, nr) after dropout: row i's band column d is key j = i − w + d at block column j − r0; zero elsewhere.</summary>
+        private void DenseBlock(int bh, int i0, int i1, int r0, int nr, float[] block, Rng? rng)
+        {
+            block.AsSpan(0, (i1 - i0) * nr).Clear();
+            for (var i = i0; i < i1; i++)
+                for (int d = 0, j = i - Wn; d < W; d++, j++)
+                {
+                    var p = Dropped(PBand, KeepBand, (bh * T + i) * W + d, rng);
+                    if (j >= r0 && j < r0 + nr) block[(i - i0) * nr + j - r0] = p;
+                }
+        }
+
+        /// <summary>p[e] after inverted dropout; with an rng this draws (and stores) the keep decision, else reads it.</summary>
+        private float Dropped(float[] p, byte[]? keep, int e, Rng? rng)
+        {
+            if (keep is null) return p[e];
+            if (rng is not null) keep[e] = rng.NextFloat() >= DropP ? (byte)1 : (byte)0;
+            return keep[e] != 0 ? p[e] * KeepScale : 0f;
+        }
+
+        private float KeepFactor(byte[]? keep, int e) => keep is null ? 1f : keep[e] != 0 ? KeepScale : 0f;
+
+        private static void SoftmaxInPlace(Span<float> x)
+        {
+            var max = TensorPrimitives.Max(x);
+            TensorPrimitives.Subtract(x, max, x);
+            TensorPrimitives.Exp(x, x);
+            TensorPrimitives.Divide(x, TensorPrimitives.Sum(x), x);
+        }
+
+        private static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.MultiplyAdd(x, alpha, y, y);
+
+        /// <summary>
+        /// Row-major c (m, n) = alpha · op(a) · op(b) + beta · c with leading dimensions (strided head slices).
+        /// op(a) is (m, k) [a stored (k, m) when transA], op(b) is (k, n) [b stored (n, k) when transB].
+        /// </summary>
+        private static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+            ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var ci = c.Slice(i * ldc, n);
+                if (beta == 0f) ci.Clear();
+                else if (beta != 1f) TensorPrimitives.Multiply(ci, beta, ci);
+                if (transB)
+                {
+                    if (transA) throw new NotSupportedException("Gemm with both operands transposed");
+                    var ai = a.Slice(i * lda, k);
+                    for (var j = 0; j < n; j++) ci[j] += alpha * TensorPrimitives.Dot(ai, b.Slice(j * ldb, k));
+                    continue;
+                }
+                for (var p = 0; p < k; p++)
+                {
+                    var aip = transA ? a[p * lda + i] : a[i * lda + p];
+                    if (aip != 0f) Axpy(alpha * aip, b.Slice(p * ldb, n), ci);
+                }
+            }
+        }
+    }
+}
