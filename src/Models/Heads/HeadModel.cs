@@ -1,0 +1,35 @@
+using CogLtx.Nn;
+using CogLtx.Tensors;
+
+namespace CogLtx.Models;
+
+/// <summary>
+/// An encoder with a task head, laid out as transformers' <c>XxxForYyy</c> classes: the encoder's keys under
+/// <c>base_model_prefix</c> (<c>bert.</c>, <c>roberta.</c>, <c>longformer.</c>), the head's keys at the root.
+/// The encoder comes from <see cref="EncoderFactory"/>, so every head works over every registered encoder.
+/// </summary>
+public abstract class HeadModel : Module, IHfModel
+{
+    private protected HeadModel(BertConfig config, VarBuilder vb, Rng rng, bool addPoolingLayer, HfTask task)
+    {
+        Config = config;
+        Task = task;
+        Rng = rng;
+        Encoder = Child(config.BaseModelPrefix, EncoderFactory.CreateEncoder(config, vb.Pp(config.BaseModelPrefix), rng, addPoolingLayer));
+    }
+
+    public BertConfig Config { get; }
+
+    public HfTask Task { get; }
+
+    public EncoderModel Encoder { get; }
+
+    /// <summary>The dropout stream shared with the encoder.</summary>
+    private protected Rng Rng { get; }
+
+    public string Architecture => EncoderFactory.ArchitectureName(Config.ModelType, Task);
+
+    Module IHfModel.Module => this;
+
+    public abstract IReadOnlyDictionary<string, Tensor> Run(EncoderInput input);
+}

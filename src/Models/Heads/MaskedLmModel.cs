@@ -1,0 +1,70 @@
+using CogLtx.Nn;
+using CogLtx.Tensors;
+
+namespace CogLtx.Models;
+
+/// <summary>
+/// Masked language modelling: transform (dense → activation → LayerNorm), then a decoder whose weight is the word
+/// embedding table (tied, as transformers does with <c>tie_word_embeddings</c>) plus its own bias.
+/// BERT: transformers <c>modeling_bert.py: BertForMaskedLM</c> / <c>BertLMPredictionHead</c>, keys
+/// <c>cls.predictions.transform.dense</c>, <c>cls.predictions.transform.LayerNorm</c>, <c>cls.predictions.bias</c>,
+/// activation <c>hidden_act</c>. RoBERTa/Longformer: <c>modeling_roberta.py: RobertaForMaskedLM</c> /
+/// <c>RobertaLMHead</c>, keys <c>lm_head.dense</c>, <c>lm_head.layer_norm</c>, <c>lm_head.bias</c>, exact GELU.
+/// The decoder weight is not a key of its own: checkpoints omit it and <see cref="ModelLoader"/> ignores it.
+/// </summary>
+public sealed class MaskedLmModel : HeadModel
+{
+    private readonly string activation;
+
+    public MaskedLmModel(BertConfig config, VarBuilder vb, Rng rng)
+        : base(config, vb, rng, addPoolingLayer: false, HfTask.MaskedLM)
+    {
+        var h = config.HiddenSize;
+        var std = (float)config.InitializerRange;
+        var eps = (float)config.LayerNormEps;
+        if (config.ModelType == "bert")
+        {
+            var head = vb.Pp("cls.predictions");
+            activation = config.HiddenAct;
+            Dense = Child("cls.predictions.transform.dense", new Linear(head.Pp("transform.dense"), h, h, true, std));
+            LayerNorm = Child("cls.predictions.transform.LayerNorm", new LayerNorm(head.Pp("transform.LayerNorm"), h, eps));
+            DecoderBias = Param("cls.predictions.bias", head.Get("bias", [config.VocabSize], Init.Zeros));
+        }
+        else
+        {
+            var head = vb.Pp("lm_head");
+            activation = "gelu";
+            Dense = Child("lm_head.dense", new Linear(head.Pp("dense"), h, h, true, std));
+            LayerNorm = Child("lm_head.layer_norm", new LayerNorm(head.Pp("layer_norm"), h, eps));
+            DecoderBias = Param("lm_head.bias", head.Get("bias", [config.VocabSize], Init.Zeros));
+        }
+    }
+
+    public Linear Dense { get; }
+    public LayerNorm LayerNorm { get; }
+
+    /// <summary>The decoder's bias (V).</summary>
+    public Tensor DecoderBias { get; }
+
+    /// <summary>The decoder's weight (V, H): the word embedding table itself.</summary>
+    public Tensor DecoderWeight => Encoder.WordEmbeddingWeight;
+
+    /// <summary>
+    /// Checkpoint keys that hold copies of tied tensors (older checkpoints save them); loading skips them.
+    /// </summary>
+    public static readonly IReadOnlyList<string> TiedKeys =
+        ["cls.predictions.decoder.weight", "cls.predictions.decoder.bias", "lm_head.decoder.weight", "lm_head.decoder.bias"];
+
+    /// <summary>logits (B, T, V).</summary>
+    public Tensor Forward(EncoderInput input)
+    {
+        var x = LayerNorm.Forward(Activation.Apply(activation, Dense.Forward(Encoder.Forward(input))));
+        return Ops.Linear(x, DecoderWeight, DecoderBias);
+    }
+
+    public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>
+        new Dictionary<string, Tensor> { ["logits"] = Forward(input) };
+
+    /// <summary>transformers' masked-LM loss: mean cross-entropy over positions whose label is not −100.</summary>
+    public static Tensor Loss(Tensor logits, int[] labels) => Ops.CrossEntropy(Ops.Reshape(logits, -1, logits.Dim(-1)), labels);
+}

@@ -1,0 +1,46 @@
+using CogLtx.Nn;
+using CogLtx.Tensors;
+
+namespace CogLtx.Models;
+
+/// <summary>
+/// Span extraction: <c>qa_outputs</c> Linear(H, 2) on every token → start and end logits (no dropout, no pooler).
+/// Ports transformers <c>modeling_bert.py: BertForQuestionAnswering</c> and
+/// <c>modeling_roberta.py: RobertaForQuestionAnswering</c> (also the CogLTX QA reasoner head).
+/// </summary>
+public sealed class QuestionAnsweringModel : HeadModel
+{
+    public QuestionAnsweringModel(BertConfig config, VarBuilder vb, Rng rng)
+        : base(config, vb, rng, addPoolingLayer: false, HfTask.QuestionAnswering) =>
+        QaOutputs = Child("qa_outputs", new Linear(vb.Pp("qa_outputs"), config.HiddenSize, 2, true, (float)config.InitializerRange));
+
+    public Linear QaOutputs { get; }
+
+    /// <summary>start_logits and end_logits, each (B, T).</summary>
+    public (Tensor Start, Tensor End) Forward(EncoderInput input)
+    {
+        var logits = QaOutputs.Forward(Encoder.Forward(input)); // (B, T, 2)
+        var (b, t) = (input.Batch, input.Length);
+        return (Ops.Reshape(Ops.Slice(logits, 2, 0, 1), b, t), Ops.Reshape(Ops.Slice(logits, 2, 1, 1), b, t));
+    }
+
+    public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input)
+    {
+        var (start, end) = Forward(input);
+        return new Dictionary<string, Tensor> { ["start_logits"] = start, ["end_logits"] = end };
+    }
+
+    /// <summary>
+    /// transformers' QA loss: positions clamped to [0, T], cross-entropy with ignore_index = T for start and for end,
+    /// then (start + end)/2. A position past the sequence is thereby ignored.
+    /// </summary>
+    public static Tensor Loss(Tensor startLogits, Tensor endLogits, int[] startPositions, int[] endPositions)
+    {
+        var t = startLogits.Dim(1);
+        var start = Ops.CrossEntropy(startLogits, Clamp(startPositions, t), ignoreIndex: t);
+        var end = Ops.CrossEntropy(endLogits, Clamp(endPositions, t), ignoreIndex: t);
+        return Ops.Scale(Ops.Add(start, end), 0.5f);
+    }
+
+    private static int[] Clamp(int[] positions, int t) => positions.Select(p => Math.Clamp(p, 0, t)).ToArray();
+}
