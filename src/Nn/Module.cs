@@ -7,7 +7,7 @@ namespace CogLtx.Nn;
 /// child modules, train/eval mode. Names are given explicitly at registration, never taken from field names,
 /// so a C# rename cannot change a checkpoint key.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Tensor Value)> parameters = [];
     private readonly List<(string Name, Module Value)> children = [];
@@ -72,7 +72,10 @@ public abstract class Module
     /// Copies values from <paramref name="state"/> into the parameters with the same names.
     /// Throws naming every missing key and shape mismatch; unexpected keys are an error when <paramref name="strict"/>.
     /// </summary>
-    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true) => LoadStateDict(state, strict, "state dict");
+
+    /// <summary>As <see cref="LoadStateDict(IReadOnlyDictionary{string, Tensor}, bool)"/>; <paramref name="source"/> (a file path) starts the error message.</summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict, string source)
     {
         var problems = new List<string>();
         var own = NamedParameters();
@@ -80,17 +83,14 @@ public abstract class Module
         {
             if (!state.TryGetValue(name, out var src)) { problems.Add($"missing key {name}"); continue; }
             if (!Shapes.SameShape(src.Shape, p.Shape))
-            {
                 problems.Add($"{name}: expected {Shapes.Format(p.Shape)}, found {Shapes.Format(src.Shape)}");
-                continue;
-            }
         }
         if (strict)
         {
             var names = own.Select(p => p.Name).ToHashSet();
-            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Order().Select(k => $"unexpected key {k}"));
+            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal).Select(k => $"unexpected key {k}"));
         }
-        if (problems.Count > 0) throw new InvalidDataException("state dict does not fit the model: " + string.Join("; ", problems));
+        if (problems.Count > 0) throw new InvalidDataException($"{source} does not fit the model: " + string.Join("; ", problems));
         foreach (var (name, p) in own) state[name].Data.AsSpan().CopyTo(p.Data);
     }
 }

@@ -35,6 +35,13 @@ public sealed class VarBuilder
     public static VarBuilder FromTensors(IReadOnlyDictionary<string, Tensor> tensors, string source, Rng? initRng = null, bool allowInit = false) =>
         new(new Shared(tensors, source, initRng, allowInit), "");
 
+    /// <summary>Loads the floating tensors of a safetensors checkpoint (see <see cref="FromTensors"/>).</summary>
+    public static VarBuilder FromSafeTensors(string path, Rng? initRng = null, bool allowInit = false)
+    {
+        var file = SafeTensors.Read(path);
+        return FromTensors(file.FloatTensors(), file.Path, initRng, allowInit);
+    }
+
     /// <summary>Creates every parameter fresh from its initialiser.</summary>
     public static VarBuilder Fresh(Rng rng) => new(new Shared(null, "fresh initialisation", rng, true), "");
 
