@@ -92,13 +92,13 @@ public static partial class Ops
     {
         var swa = SwaState.Create(q, k, v, mask, numHeads, oneSidedWindow, scale, globalQ, globalK, globalV, dropoutP, rng);
         var output = Tensor.Zeros(q.Shape);
-        Parallel.For(0, swa.B * swa.NH, bh => swa.Forward(bh, output.Data));
+        Parallelism.For(swa.B * swa.NH, swa.Cost, (start, end) => { for (var bh = start; bh < end; bh++) swa.Forward(bh, output.Data); });
         Tensor[] inputs = swa.G > 0 ? [q, k, v, globalQ!, globalK!, globalV!] : [q, k, v];
         return Autograd.Record(output, inputs, () =>
         {
             var dOut = output.Grad!;
             swa.PrepareGrads();
-            Parallel.For(0, swa.B * swa.NH, bh => swa.Backward(bh, dOut));
+            Parallelism.For(swa.B * swa.NH, 2 * swa.Cost, (start, end) => { for (var bh = start; bh < end; bh++) swa.Backward(bh, dOut); });
         });
     }
 
@@ -138,6 +138,9 @@ public static partial class Ops
         public byte[]? KeepBand, KeepCol, KeepRow;                      // dropout keep masks, same layouts
         public ulong[]? Seeds;                                          // one dropout stream per (b, h): deterministic under Parallel.For
         public float[]? DQ, DK, DV, DQg, DKg, DVg;
+
+        /// <summary>Forward multiply-adds per (b, h): the band and global columns twice (scores, values) plus the global rows.</summary>
+        public long Cost => 2L * T * (W + 2 * G) * HS;
 
         public static SwaState Create(Tensor q, Tensor k, Tensor v, SlidingWindowMask mask, int numHeads, int oneSidedWindow, float scale,
             Tensor? qg, Tensor? kg, Tensor? vg, float dropoutP, Rng? rng)
@@ -411,31 +414,9 @@ public static partial class Ops
 
         private static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.MultiplyAdd(x, alpha, y, y);
 
-        /// <summary>
-        /// Row-major c (m, n) = alpha · op(a) · op(b) + beta · c with leading dimensions (strided head slices).
-        /// op(a) is (m, k) [a stored (k, m) when transA], op(b) is (k, n) [b stored (n, k) when transB].
-        /// </summary>
+        /// <summary>Row-major c = alpha·op(a)·op(b) + beta·c on strided head slices; the callers already run one task per head.</summary>
         private static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
-            ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        {
-            for (var i = 0; i < m; i++)
-            {
-                var ci = c.Slice(i * ldc, n);
-                if (beta == 0f) ci.Clear();
-                else if (beta != 1f) TensorPrimitives.Multiply(ci, beta, ci);
-                if (transB)
-                {
-                    if (transA) throw new NotSupportedException("Gemm with both operands transposed");
-                    var ai = a.Slice(i * lda, k);
-                    for (var j = 0; j < n; j++) ci[j] += alpha * TensorPrimitives.Dot(ai, b.Slice(j * ldb, k));
-                    continue;
-                }
-                for (var p = 0; p < k; p++)
-                {
-                    var aip = transA ? a[p * lda + i] : a[i * lda + p];
-                    if (aip != 0f) Axpy(alpha * aip, b.Slice(p * ldb, n), ci);
-                }
-            }
-        }
+            ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+            Tensors.Gemm.SgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 }
