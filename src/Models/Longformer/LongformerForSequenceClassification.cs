@@ -1,0 +1,66 @@
+using CogLtx.Nn;
+using CogLtx.Tensors;
+
+namespace CogLtx.Models.Longformer;
+
+/// <summary>
+/// Ports transformers 5.12.1 <c>modeling_longformer.py: LongformerForSequenceClassification</c>: a
+/// <see cref="LongformerModel"/> without pooler under <c>longformer.</c>, then <c>classifier</c>
+/// (<see cref="ClassificationHead"/> = <c>LongformerClassificationHead</c>: dense → tanh → out_proj on the
+/// <c>&lt;s&gt;</c> vector). When the input has no global attention mask, <c>&lt;s&gt;</c> (position 0) gets global
+/// attention, as transformers does (with a warning there).
+/// </summary>
+public sealed class LongformerForSequenceClassification : HeadModel
+{
+    public LongformerForSequenceClassification(BertConfig config, VarBuilder vb, Rng rng)
+        : base(config, vb, rng, addPoolingLayer: false, HfTask.SequenceClassification) =>
+        Classifier = Child("classifier", new ClassificationHead(config, vb.Pp("classifier"), rng));
+
+    public LongformerModel Longformer => (LongformerModel)Encoder;
+
+    public ClassificationHead Classifier { get; }
+
+    public int NumLabels => Classifier.OutProj.OutFeatures;
+
+    /// <summary>logits (B, num_labels).</summary>
+    public Tensor Forward(EncoderInput input) => Classifier.Forward(Encoder.Forward(WithGlobalFirstToken(input)));
+
+    public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>
+        new Dictionary<string, Tensor> { ["logits"] = Forward(input) };
+
+    /// <summary>transformers' single_label_classification loss: mean cross-entropy.</summary>
+    public static Tensor Loss(Tensor logits, int[] labels) => SequenceClassificationModel.Loss(logits, labels);
+
+    /// <summary><paramref name="input"/> unchanged when it has a global attention mask, else with global attention on position 0 of every row.</summary>
+    public static EncoderInput WithGlobalFirstToken(EncoderInput input)
+    {
+        if (input.GlobalAttentionMask is not null) return input;
+        var global = new int[input.Batch * input.Length];
+        for (var b = 0; b < input.Batch; b++) global[b * input.Length] = 1;
+        return input with { GlobalAttentionMask = global };
+    }
+
+    /// <summary>A freshly initialised model drawn from <paramref name="seed"/>.</summary>
+    public static LongformerForSequenceClassification Create(BertConfig config, ulong seed = 0)
+    {
+        var rng = new Rng(seed);
+        return new LongformerForSequenceClassification(config, VarBuilder.Fresh(rng.Fork()), rng.Fork());
+    }
+
+    /// <summary>
+    /// Loads a checkpoint directory through <see cref="ModelLoader"/> (key normalisation, checks, missing head
+    /// initialised and reported) and moves the weights into this class.
+    /// </summary>
+    public static (LongformerForSequenceClassification Model, LoadReport Report) Load(string dir, LoadOptions? options = null)
+    {
+        options ??= LoadOptions.Default;
+        var (loaded, report) = ModelLoader.Load(dir, HfTask.SequenceClassification, options);
+        if (loaded.Config.ModelType != LongformerConfig.ModelType)
+            throw new InvalidDataException($"{Path.Combine(dir, ModelLoader.ConfigFile)}: model_type \"{loaded.Config.ModelType}\" is not a Longformer");
+        var vb = VarBuilder.FromTensors(loaded.Module.StateDict(), report.WeightsFiles[0]);
+        return (new LongformerForSequenceClassification(loaded.Config, vb, new Rng(options.DropoutSeed)), report);
+    }
+
+    /// <summary>Writes config.json ("architectures": LongformerForSequenceClassification) and model.safetensors.</summary>
+    public void Save(string dir) => ModelLoader.Save(this, dir);
+}
