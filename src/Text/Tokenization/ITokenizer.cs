@@ -7,7 +7,15 @@ public readonly record struct Token(int Id, string Text, int Start, int End);
 /// A tokenizer's full output for one text or pair, Hugging Face style: ids with special tokens, token type ids,
 /// and character offsets (special tokens get (0, 0)).
 /// </summary>
-public sealed record Encoding(int[] Ids, int[] TypeIds, (int Start, int End)[] Offsets, string[] Tokens);
+public sealed record Encoding(int[] Ids, int[] TypeIds, (int Start, int End)[] Offsets, string[] Tokens)
+{
+    /// <summary>
+    /// Which input each token came from: 0 = the text, 1 = the pair, -1 = a special token added by the post-processor
+    /// (Hugging Face <c>Encoding.sequence_ids</c>, with <c>None</c> written as -1). Offsets index the text for 0 and the
+    /// pair for 1. Null when the producer does not track it.
+    /// </summary>
+    public int[]? SequenceIds { get; init; }
+}
 
 /// <summary>Ids of the special tokens a model needs (BERT: [CLS] [SEP] [PAD] [UNK] [MASK]; RoBERTa: &lt;s&gt; &lt;/s&gt; &lt;pad&gt; &lt;unk&gt; &lt;mask&gt;).</summary>
 public sealed record SpecialTokens(int Cls, int Sep, int Pad, int Unk, int Mask);
