@@ -42,8 +42,8 @@ public static class Gemm
     /// <summary>True when a native BLAS providing cblas_sgemm was loaded.</summary>
     public static bool OpenBlasAvailable => OpenBlas.IsAvailable;
 
-    /// <summary>"openblas (libopenblas.so.0)" or "managed": the path <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> takes now.</summary>
-    public static string Backend => UsesOpenBlas ? $"openblas ({OpenBlas.LibraryName})" : "managed";
+    /// <summary>"openblas (libopenblas.so.0, SkylakeX)" or "managed": the path <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> takes now.</summary>
+    public static string Backend => UsesOpenBlas ? $"openblas ({OpenBlas.LibraryName}{(OpenBlas.CoreName is null ? "" : ", " + OpenBlas.CoreName)})" : "managed";
 
     private static bool UsesOpenBlas => OpenBlas.IsAvailable && !forceManaged;
 
