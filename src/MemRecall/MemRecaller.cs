@@ -18,7 +18,9 @@ namespace CogLtx.MemRecall;
 /// </code>
 /// So with strides "3,5" step 1 keeps Q + 3 blocks and step 2 returns the filled buffer unpruned: the last stride is
 /// never used (reproduced, spec §9.5). Deliberate deviations: the caller's query list is copied, not mutated as in the
-/// reference; equal scores are ordered by index (stable sorts) where torch's argsort leaves the order unspecified.
+/// reference; equal scores are ordered by index (stable sorts) where torch's argsort leaves the order unspecified; a
+/// document block too long to sit next to z even alone (only possible with a long query or custom strides) takes no
+/// part in the competition and gets coarse score −∞, where the reference crashes building an over-long input.
 /// </summary>
 public sealed class MemRecaller
 {
@@ -51,8 +53,9 @@ public sealed class MemRecaller
             var keepCount = z.Count + strides[k];
 
             // Retrieval competition: every document block scored next to the current z.
-            var groups = z.Fill(documentBlocks, capacity);
-            var coarse = CoarseScores(z.Count, groups, documentBlocks, cancellationToken);
+            var fits = documentBlocks.Select(b => z.TokenCount + b.Length <= capacity).ToArray();
+            var groups = z.Fill(documentBlocks.Where((_, i) => fits[i]), capacity);
+            var coarse = CoarseScores(z.Count, groups, fits, cancellationToken);
             scoredInputs += groups.Count;
 
             // Fill working memory by coarse score, stopping at the first block that overflows.
@@ -107,11 +110,17 @@ public sealed class MemRecaller
         throw new InvalidOperationException("unreachable: the last MemRecall step always returns");
     }
 
-    // Coarse score of each document block: its block score inside its group, groups scored in batches.
-    private float[] CoarseScores(int prefix, IReadOnlyList<BlockBuffer> groups, IReadOnlyList<Block> documentBlocks, CancellationToken cancellationToken)
+    // Coarse score of each document block: its block score inside its group, groups scored in batches. A block that
+    // cannot sit next to z even alone scores −∞ (so it is visited last, where it stops the filling).
+    private float[] CoarseScores(int prefix, IReadOnlyList<BlockBuffer> groups, bool[] fits, CancellationToken cancellationToken)
     {
-        var coarse = new float[documentBlocks.Count];
+        var coarse = new float[fits.Length];
         var t = 0;
+        void Next(float score)
+        {
+            while (t < fits.Length && !fits[t]) coarse[t++] = float.NegativeInfinity;
+            coarse[t++] = score;
+        }
         for (var first = 0; first < groups.Count; first += options.InferenceBatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -124,11 +133,12 @@ public sealed class MemRecaller
                 {
                     if (float.IsNaN(scores[b]))
                         throw new InvalidOperationException($"the scorer gave NaN token scores for document block {inputs[j].Blocks[b].Position}");
-                    coarse[t++] = scores[b];
+                    Next(scores[b]);
                 }
             }
         }
-        if (t != documentBlocks.Count) throw new InvalidOperationException($"retrieval competition scored {t} of {documentBlocks.Count} document blocks");
+        while (t < fits.Length && !fits[t]) coarse[t++] = float.NegativeInfinity;
+        if (t != fits.Length) throw new InvalidOperationException($"retrieval competition scored {t} of {fits.Length} document blocks");
         return coarse;
     }
 

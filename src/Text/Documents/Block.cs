@@ -8,11 +8,13 @@ namespace CogLtx.Text.Documents;
 /// replaced by explicit properties: answer positions, class label, example id and origin.
 /// <para>
 /// Equality is identity (the reference only defines <c>__ne__</c>, so <c>in</c> tests fall back to identity); the
-/// order is (<see cref="Kind"/>, <see cref="Position"/>): query first, then reading order. Two distinct blocks never
-/// share a position in a dataset built with one <see cref="BlockIdCounter"/>, so the order is total there.
+/// order is (<see cref="Kind"/>, <see cref="Position"/>): query first, then reading order, given by
+/// <see cref="ReadingOrder"/>. Block deliberately does not implement <see cref="IComparable{T}"/>, so no collection or
+/// assertion mistakes "same key" for "same block". Two distinct blocks never share a position in a dataset built with
+/// one <see cref="BlockIdCounter"/>, so the order is total there.
 /// </para>
 /// </summary>
-public sealed class Block : IComparable<Block>
+public sealed class Block
 {
     /// <param name="ids">Token ids including the trailing separator (and the leading [CLS] of a query's first block).</param>
     /// <param name="position">Global position from the dataset's <see cref="BlockIdCounter"/>.</param>
@@ -79,16 +81,12 @@ public sealed class Block : IComparable<Block>
     /// <summary>Paragraph title and sentence index (reference <c>origin</c>, HotpotQA).</summary>
     public BlockOrigin? Origin { get; init; }
 
-    /// <summary>The (Kind, Position) order as a comparer.</summary>
-    public static IComparer<Block> ReadingOrder { get; } = Comparer<Block>.Create(static (a, b) => a.CompareTo(b));
-
     /// <summary>Orders by (<see cref="Kind"/>, <see cref="Position"/>) (buffer.py <c>Block.__lt__</c>).</summary>
-    public int CompareTo(Block? other)
+    public static IComparer<Block> ReadingOrder { get; } = Comparer<Block>.Create(static (a, b) =>
     {
-        if (other is null) return 1;
-        var byKind = Kind.CompareTo(other.Kind);
-        return byKind != 0 ? byKind : Position.CompareTo(other.Position);
-    }
+        var byKind = a.Kind.CompareTo(b.Kind);
+        return byKind != 0 ? byKind : a.Position.CompareTo(b.Position);
+    });
 
     public override string ToString() => $"{Kind} block {Position} ({Length} tokens, relevance {Relevance}, estimation {Estimation:0.###})";
 }

@@ -45,7 +45,7 @@ public sealed class BlockBuffer : IReadOnlyList<Block>
     {
         ArgumentNullException.ThrowIfNull(block);
         var index = blocks.Count;
-        while (index > 0 && blocks[index - 1].CompareTo(block) >= 0) index--;
+        while (index > 0 && Block.ReadingOrder.Compare(blocks[index - 1], block) >= 0) index--;
         blocks.Insert(index, block);
         TokenCount += block.Length;
     }
