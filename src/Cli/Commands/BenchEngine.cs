@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using CogLtx.Tensors;
+using Spectre.Console;
+
+namespace CogLtx.Cli.Commands;
+
+/// <summary>
+/// <c>cogltx bench engine</c>: square sgemm throughput (2·n³ flops per call) on the OpenBLAS path and on the
+/// managed path, at n = 512, 1024, 2048; the median of several timed calls after a warm-up call.
+/// </summary>
+internal static class BenchEngine
+{
+    private static readonly int[] Sizes = [512, 1024, 2048];
+
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"threads\":..,\"openblas\":{\"512\":gflops,..},\"managed\":{..}}" };
+        var threads = new Option<int?>("--threads") { Description = "GEMM threads (default: env COGLTX_THREADS, else the processor count)" };
+        var command = new Command("engine", "Measure GEMM GFLOP/s of the OpenBLAS and managed paths (512, 1024, 2048 cubes)");
+        command.Options.Add(json);
+        command.Options.Add(threads);
+        command.SetAction(parseResult => Run(parseResult.GetValue(json), parseResult.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(bool json, int? threads)
+    {
+        if (threads is { } t)
+        {
+            if (t < 1)
+            {
+                Console.Error.WriteLine($"--threads must be at least 1, got {t}");
+                return 2;
+            }
+            Gemm.Threads = t;
+        }
+        var openBlas = Gemm.OpenBlasAvailable ? Measure(managed: false) : null;
+        var backendName = Gemm.OpenBlasAvailable ? Gemm.Backend : "openblas (not loaded)";
+        var managedPath = Measure(managed: true);
+        if (json) WriteJson(openBlas, managedPath);
+        else WriteTable(backendName, openBlas, managedPath);
+        return 0;
+    }
+
+    private static Dictionary<int, double> Measure(bool managed)
+    {
+        var before = Gemm.ForceManaged;
+        Gemm.ForceManaged = managed;
+        try
+        {
+            var result = new Dictionary<int, double>();
+            foreach (var n in Sizes) result[n] = Gflops(n, runs: n >= 2048 ? 3 : n >= 1024 ? 5 : 9);
+            return result;
+        }
+        finally
+        {
+            Gemm.ForceManaged = before;
+        }
+    }
+
+    private static double Gflops(int n, int runs)
+    {
+        var rng = new Rng(1);
+        var a = Tensor.Randn(rng, 1f, n, n).Data;
+        var b = Tensor.Randn(rng, 1f, n, n).Data;
+        var c = new float[n * n];
+        Gemm.Sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);   // warm-up: JIT, pack buffers, BLAS threads
+        var seconds = new double[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            Gemm.Sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
+            seconds[r] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(seconds);
+        return 2.0 * n * n * n / seconds[runs / 2] / 1e9;
+    }
+
+    private static void WriteJson(Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
+    {
+        using var stream = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("threads", Gemm.Threads);
+            if (openBlas is null) w.WriteNull("openblas");
+            else WriteSizes(w, "openblas", openBlas);
+            WriteSizes(w, "managed", managed);
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+    }
+
+    private static void WriteSizes(Utf8JsonWriter w, string name, Dictionary<int, double> values)
+    {
+        w.WriteStartObject(name);
+        foreach (var (n, gflops) in values) w.WriteNumber(n.ToString(CultureInfo.InvariantCulture), Math.Round(gflops, 1));
+        w.WriteEndObject();
+    }
+
+    private static void WriteTable(string backendName, Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
+    {
+        var table = new Table().AddColumn("n").AddColumn(new TableColumn(Markup.Escape(backendName)).RightAligned()).AddColumn(new TableColumn("managed").RightAligned());
+        foreach (var n in Sizes)
+            table.AddRow($"{n}³", openBlas is null ? "–" : $"{openBlas[n]:F1}", $"{managed[n]:F1}");
+        AnsiConsole.MarkupLine($"sgemm GFLOP/s, median, {Gemm.Threads} thread(s)");
+        AnsiConsole.Write(table);
+    }
+}
