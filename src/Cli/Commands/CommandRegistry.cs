@@ -5,5 +5,18 @@ namespace CogLtx.Cli.Commands;
 /// <summary>Every top-level command of the cogltx tool.</summary>
 internal static class CommandRegistry
 {
-    public static IEnumerable<Command> All() => [];
+    public static IEnumerable<Command> All() =>
+    [
+        EncodeCommand.Create(),
+        Bench(),
+    ];
+
+    /// <summary>`cogltx bench engine|bert|...`: throughput figures to compare with the torch peer.</summary>
+    private static Command Bench()
+    {
+        var bench = new Command("bench", "Measure engine and model throughput (compare with ../shared/tools/torch-peer).");
+        bench.Subcommands.Add(BenchEngine.Create());
+        bench.Subcommands.Add(BenchBert.Create());
+        return bench;
+    }
 }
