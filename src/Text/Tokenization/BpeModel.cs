@@ -6,19 +6,21 @@ namespace CogLtx.Text.Tokenization;
 /// <summary>
 /// Byte-level BPE (<c>tokenizers/src/models/bpe/{model,word}.rs</c>): a pre-token's UTF-8 bytes start as one symbol
 /// each, and the adjacent pair with the lowest merge rank is merged (leftmost first among equal ranks) until no pair
-/// has a merge. A priority queue keeps that O(n log n), so a long run without spaces (a URL, base64) stays cheap.
-/// Results are cached by the pre-token's text, thread-safely; the cache stops growing at <see cref="CacheCapacity"/>
+/// has a merge. Words up to <see cref="SmallWordBytes"/> bytes run on stack arrays, rescanning the pair ranks; longer
+/// ones (a URL, base64) use a priority queue, O(n log n), as <c>Word::merge_all</c> does. Results are cached by the pre-token's text, thread-safely; the cache stops growing at <see cref="CacheCapacity"/>
 /// entries and skips pre-tokens longer than <see cref="CacheMaxKeyLength"/>, as <c>tokenizers</c>' cache does.
 /// </summary>
 internal sealed class BpeModel
 {
     public const int CacheCapacity = 50_000;
     public const int CacheMaxKeyLength = 256;
+    public const int SmallWordBytes = 128;
 
     private readonly Dictionary<long, (int Rank, int Id)> merges;
     private readonly int[] byteIds = new int[256];
     private readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cacheLookup;
+    private int cacheCount;
 
     /// <param name="vocab">Byte-level token string → id (vocab.json).</param>
     /// <param name="merges">Merge rules in rank order (merges.txt without its header).</param>
@@ -68,7 +70,9 @@ internal sealed class BpeModel
         if (!cacheLookup.TryGetValue(word, out var ids))
         {
             ids = Merge(word);
-            if (word.Length <= CacheMaxKeyLength && cache.Count < CacheCapacity) cacheLookup.TryAdd(word, ids);
+            // ConcurrentDictionary.Count takes every lock; a separate counter keeps misses cheap.
+            if (word.Length <= CacheMaxKeyLength && Volatile.Read(ref cacheCount) < CacheCapacity && cacheLookup.TryAdd(word, ids))
+                Interlocked.Increment(ref cacheCount);
         }
         AppendWithOffsets(text, start, ids, output);
     }
@@ -114,11 +118,67 @@ internal sealed class BpeModel
         utf8Length = rune.Utf8SequenceLength;
     }
 
-    private int[] Merge(ReadOnlySpan<char> word)
+    /// <summary>The merged token ids of <paramref name="word"/>, bypassing the cache.</summary>
+    internal int[] Merge(ReadOnlySpan<char> word, bool forceQueue = false)
     {
         var byteCount = System.Text.Encoding.UTF8.GetByteCount(word);
         Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         System.Text.Encoding.UTF8.GetBytes(word, bytes);
+        return bytes.Length <= SmallWordBytes && !forceQueue ? MergeSmall(bytes) : MergeWithQueue(bytes);
+    }
+
+    /// <summary>
+    /// Small words: symbols and the rank of each adjacent pair in compact stack arrays; each step merges the leftmost
+    /// lowest-rank pair, shifts the tail left by one and re-ranks the two pairs that changed.
+    /// </summary>
+    private int[] MergeSmall(ReadOnlySpan<byte> bytes)
+    {
+        var n = bytes.Length;
+        Span<int> symbols = stackalloc int[n];
+        Span<int> ranks = stackalloc int[n];     // ranks[i]: rank of the pair (i, i+1), int.MaxValue when none
+        Span<int> merged = stackalloc int[n];    // merged[i]: id that pair becomes
+        for (var i = 0; i < n; i++) symbols[i] = byteIds[bytes[i]];
+        for (var i = 0; i < n; i++) RankPair(symbols, ranks, merged, i, n);
+        while (n > 1)
+        {
+            var at = -1;
+            var best = int.MaxValue;
+            for (var i = 0; i < n - 1; i++)
+            {
+                if (ranks[i] < best)
+                {
+                    best = ranks[i];
+                    at = i;
+                }
+            }
+            if (at < 0) break;
+            symbols[at] = merged[at];
+            symbols[(at + 2)..n].CopyTo(symbols[(at + 1)..]);
+            ranks[(at + 2)..n].CopyTo(ranks[(at + 1)..]);
+            merged[(at + 2)..n].CopyTo(merged[(at + 1)..]);
+            n--;
+            if (at > 0) RankPair(symbols, ranks, merged, at - 1, n);
+            RankPair(symbols, ranks, merged, at, n);
+        }
+        return symbols[..n].ToArray();
+    }
+
+    private void RankPair(Span<int> symbols, Span<int> ranks, Span<int> merged, int i, int n)
+    {
+        if (i + 1 < n && merges.TryGetValue(Key(symbols[i], symbols[i + 1]), out var merge))
+        {
+            ranks[i] = merge.Rank;
+            merged[i] = merge.Id;
+        }
+        else
+        {
+            ranks[i] = int.MaxValue;
+        }
+    }
+
+    /// <summary>Long words: a linked list of symbols and a queue of candidate merges ordered by (rank, position).</summary>
+    private int[] MergeWithQueue(ReadOnlySpan<byte> bytes)
+    {
         var n = bytes.Length;
         var symbols = new int[n];
         var next = new int[n];
@@ -130,7 +190,7 @@ internal sealed class BpeModel
             previous[i] = i - 1;
         }
 
-        // Candidates ordered by (rank, position of the left symbol); stale ones are recognised and skipped.
+        // Stale candidates (a side already merged into something else) are recognised by their ids and skipped.
         var queue = new PriorityQueue<(int Left, int LeftId, int RightId), long>();
         void Offer(int left)
         {

@@ -43,7 +43,7 @@ internal static class JsonFields
         if (!parent.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
             ? number
-            : throw new InvalidDataException($"{path}: {where}{key} must be an integer, found {value}");
+            : throw new InvalidDataException($"{path}: {where}{key} must be an integer, found {value.GetRawText()}");
     }
 
     /// <summary>A vocabulary object: token → id, ids non-negative 32-bit integers and unique.</summary>
@@ -56,7 +56,7 @@ internal static class JsonFields
         foreach (var entry in element.EnumerateObject())
         {
             if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out var id) || id < 0)
-                throw new InvalidDataException($"{path}: {where}: token '{entry.Name}' has id {entry.Value}, expected a non-negative integer");
+                throw new InvalidDataException($"{path}: {where}: token '{entry.Name}' has id {entry.Value.GetRawText()}, expected a non-negative integer");
             if (byId.TryGetValue(id, out var other))
                 throw new InvalidDataException($"{path}: {where}: tokens '{other}' and '{entry.Name}' share id {id}");
             if (!vocab.TryAdd(entry.Name, id))

@@ -108,7 +108,7 @@ internal static class TokenizerJsonReader
                 && merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String)
                 result.Add((merge[0].GetString()!, merge[1].GetString()!));
             else
-                throw new InvalidDataException($"{path}: model.merges[{index}] must be \"left right\" or [\"left\", \"right\"], found {merge}");
+                throw new InvalidDataException($"{path}: model.merges[{index}] must be \"left right\" or [\"left\", \"right\"], found {merge.GetRawText()}");
             index++;
         }
         return result;
@@ -204,7 +204,7 @@ internal static class TokenizerJsonReader
                 }
                 else
                 {
-                    throw new InvalidDataException($"{path}: {where}: expected {{\"Sequence\": …}} or {{\"SpecialToken\": …}}, found {item}");
+                    throw new InvalidDataException($"{path}: {where}: expected {{\"Sequence\": …}} or {{\"SpecialToken\": …}}, found {item.GetRawText()}");
                 }
             }
             return [.. pieces];

@@ -59,6 +59,28 @@ public sealed class TokenizerParityTests
     }
 
     [Fact]
+    public void Decode_Roberta_RestoresEveryFixtureTextWithoutSpecials()
+    {
+        // Byte-level BPE is lossless: decoding the ids of any text without special-token strings gives it back.
+        var tokenizer = TokenizerFixtures.Get("roberta/vocab.json+merges.txt");
+        var specials = new[] { "<s>", "</s>", "<pad>", "<unk>", "<mask>" };
+        var records = TokenizerFixtures.Records(TokenizerFixtures.Roberta)
+            .Where(r => r.TextPair is null && !specials.Any(s => r.Text.Contains(s, StringComparison.Ordinal)))
+            .ToList();
+        Assert.Equal(79, records.Count);
+        Assert.All(records, r => Assert.Equal(r.Text, tokenizer.Decode(r.Ids)));
+    }
+
+    [Fact]
+    public void Decode_Bert_JoinsWordPiecesLikeTransformers()
+    {
+        var tokenizer = TokenizerFixtures.Get("uncased/tokenizer.json");
+        // tokenizers' WordPiece decoder cleans each token on its own, so " ' " (three tokens) stays spaced; [UNK] is special.
+        Assert.Equal("hello, y ' all! how are you?", tokenizer.Decode(TokenizerFixtures.Record(TokenizerFixtures.BertUncased, "emoji_llama").Ids));
+        Assert.Equal("unaffable", tokenizer.Decode(tokenizer.Encode("unaffable").Ids));
+    }
+
+    [Fact]
     public void Encode_ConcurrentCalls_MatchSequentialResults()
     {
         // The BPE cache is shared; a fresh tokenizer makes all threads race on cache misses.
