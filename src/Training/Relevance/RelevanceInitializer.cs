@@ -1,0 +1,98 @@
+using System.Text;
+using CogLtx.Text.Documents;
+
+namespace CogLtx.Training.Relevance;
+
+/// <summary>
+/// Relevance initialisation before training (spec §5.5; initialize_relevance.py, <c>--init_relevance bm25|glove</c>):
+/// blocks that look like the query get relevance ≥ 1, so the judge has positives before interventions start.
+/// A block is marked when 1 − score/scale &lt; <see cref="CogLtxOptions.InitThreshold"/> (0.15).
+/// </summary>
+public static class RelevanceInitializer
+{
+    private static readonly string[] SpecialMarkers = ["</s>", "<pad>", "<s>"];
+
+    /// <summary>
+    /// initialize_relevance.py <c>remove_special_split</c>: drops <c>&lt;s&gt; &lt;/s&gt; &lt;pad&gt;</c>, turns every non-word
+    /// character (not a letter, number or '_', as Python's <c>\W</c>) into a space, lower-cases (invariant), splits.
+    /// </summary>
+    public static List<string> Words(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var marker in SpecialMarkers) text = text.Replace(marker, " ", StringComparison.Ordinal);
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsLetter(rune) || Rune.IsNumber(rune) || rune.Value == '_') builder.Append(Rune.ToLowerInvariant(rune).ToString());
+            else builder.Append(' ');
+        }
+        return [.. builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    /// <summary>
+    /// BM25 initialisation of one example (initialize_relevance.py <c>_init_relevance_bm25</c>): BM25 over the
+    /// document blocks' words as corpus, the query's words as query; if the best score is positive, every block with
+    /// 1 − score/max &lt; threshold gets relevance max(relevance, 1). Returns whether the example was initialised.
+    /// </summary>
+    /// <param name="blockText">Text of a block (e.g. the tokenizer's decoding of its ids).</param>
+    /// <param name="queryText">The query text; null = the query blocks' texts concatenated. 20News passes the label
+    /// name with '.' replaced by ' ' ("soc religion christian").</param>
+    public static bool InitBm25(ExampleBlocks example, Func<Block, string> blockText, string? queryText = null, CogLtxOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(blockText);
+        options ??= CogLtxOptions.Default;
+        var corpus = example.DocumentBlocks.Select(b => (IReadOnlyList<string>)Words(blockText(b))).ToList();
+        var query = Words(queryText ?? string.Concat(example.QueryBlocks.Select(b => blockText(b) + "\n")));
+        var scores = new Bm25(corpus, options.Bm25K1, options.Bm25B, options.Bm25Epsilon).Scores(query);
+        if (scores.Length == 0) return false;
+        var max = scores.Max();
+        if (!(max > 0)) return false;
+        for (var i = 0; i < scores.Length; i++)
+            if (1 - scores[i] / max < options.InitThreshold) Promote(example.DocumentBlocks[i]);
+        return true;
+    }
+
+    /// <summary>
+    /// GloVe initialisation of one example (initialize_relevance.py <c>_init_relevance_glove</c>): a block's score is
+    /// the mean dot product over all (query word, block word) pairs of known words (a block with no known word scores
+    /// 0); scale = max − min + 1e−6 (not subtracting the minimum from the score, as in the reference); blocks with
+    /// 1 − score/scale &lt; threshold get relevance max(relevance, 1). Returns false when no query word has a vector
+    /// (the reference crashes there).
+    /// </summary>
+    /// <param name="vector">Word vector lookup (e.g. glove-wiki-gigaword-100), null for unknown words.</param>
+    public static bool InitGlove(ExampleBlocks example, Func<Block, string> blockText, Func<string, float[]?> vector,
+        string? queryText = null, CogLtxOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(blockText);
+        ArgumentNullException.ThrowIfNull(vector);
+        options ??= CogLtxOptions.Default;
+        var query = Known(Words(queryText ?? string.Concat(example.QueryBlocks.Select(b => blockText(b) + "\n"))), vector);
+        if (query.Count == 0 || example.DocumentBlocks.Count == 0) return false;
+        var scores = example.DocumentBlocks.Select(b => MeanDot(query, Known(Words(blockText(b)), vector))).ToArray();
+        var scale = scores.Max() - scores.Min() + 1e-6;
+        for (var i = 0; i < scores.Length; i++)
+            if (1 - scores[i] / scale < options.InitThreshold) Promote(example.DocumentBlocks[i]);
+        return true;
+    }
+
+    private static void Promote(Block block) => block.Relevance = Math.Max(block.Relevance, 1);
+
+    private static List<float[]> Known(List<string> words, Func<string, float[]?> vector) =>
+        words.Select(vector).OfType<float[]>().ToList();
+
+    // Mean of q·d over all pairs; a block without known words is the reference's single zero vector (score 0).
+    private static double MeanDot(List<float[]> query, List<float[]> block)
+    {
+        if (block.Count == 0) return 0;
+        var sum = 0.0;
+        foreach (var q in query)
+            foreach (var d in block)
+            {
+                if (q.Length != d.Length) throw new ArgumentException($"word vectors of different sizes: {q.Length} and {d.Length}");
+                for (var k = 0; k < q.Length; k++) sum += (double)q[k] * d[k];
+            }
+        return sum / (query.Count * block.Count);
+    }
+}
