@@ -55,6 +55,37 @@ internal static class Kernels
     }
 }
 
+internal static partial class RowKernels
+{
+    /// <summary>y[i] = e^(x[i] − shift); returns Σ y (one fused pass, accumulated in float lanes).</summary>
+    public static float ExpSubtractSum(ReadOnlySpan<float> x, float shift, Span<float> y)
+    {
+        if (y.Length < x.Length) throw new ArgumentException("destination is shorter than the input");
+        var i = 0;
+        var sum = 0f;
+        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<float>.Count)
+        {
+            ref var xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref var yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+            var vs = Vector512.Create(shift);
+            var acc = Vector512<float>.Zero;
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var e = Vector512.Exp(Vector512.LoadUnsafe(ref xr, (nuint)i) - vs);
+                e.StoreUnsafe(ref yr, (nuint)i);
+                acc += e;
+            }
+            sum = Vector512.Sum(acc);
+        }
+        for (; i < x.Length; i++)
+        {
+            y[i] = MathF.Exp(x[i] - shift);
+            sum += y[i];
+        }
+        return sum;
+    }
+}
+
 /// <summary>
 /// Φ(x), the standard normal CDF, as ½·erfc(−x/√2) with the Chebyshev-fitted erfc of Numerical Recipes
 /// (erfcc: relative error &lt; 1.2e-7 everywhere), so Φ is accurate in the tails as well as near 1.

@@ -28,7 +28,7 @@ public static class Gemm
         {
             if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Gemm.Threads must be at least 1, got {value}");
             threads = value;
-            if (OpenBlas.IsAvailable) OpenBlas.SetThreads(value);
+            if (OpenBlas.IsAvailable && Volatile.Read(ref serialDepth) == 0) OpenBlas.SetThreads(value);
         }
     }
 
@@ -66,8 +66,8 @@ public static class Gemm
         Sgemm(transA, transB, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
 
     /// <summary>
-    /// One-thread call for kernels that already run in parallel (attention over heads). The managed kernel
-    /// runs on the calling thread; OpenBLAS decides by itself (it keeps small products single-threaded).
+    /// One-thread call for kernels that already run in parallel (attention over heads): the managed kernel
+    /// runs on the calling thread; OpenBLAS should be inside a <see cref="SerialBlas"/> scope.
     /// </summary>
     internal static void SgemmSerial(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
@@ -76,6 +76,32 @@ public static class Gemm
         if (m == 0 || n == 0) return;
         if (UsesOpenBlas) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
+    }
+
+    private static int serialDepth;
+
+    /// <summary>
+    /// While the returned scope lives, OpenBLAS runs each call on its calling thread. Kernels that parallelise
+    /// over independent products (heads) open it around their Parallel.For: two threads each calling a
+    /// 2-thread OpenBLAS would oversubscribe the cores and make OpenBLAS's workers spin against ours.
+    /// </summary>
+    internal static IDisposable SerialBlas() => new SerialBlasScope();
+
+    private sealed class SerialBlasScope : IDisposable
+    {
+        private bool disposed;
+
+        public SerialBlasScope()
+        {
+            if (Interlocked.Increment(ref serialDepth) == 1 && OpenBlas.IsAvailable) OpenBlas.SetThreads(1);
+        }
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            if (Interlocked.Decrement(ref serialDepth) == 0 && OpenBlas.IsAvailable) OpenBlas.SetThreads(threads);
+        }
     }
 
     /// <summary>The textbook triple loop (double accumulator): the oracle the fast paths are tested against.</summary>

@@ -57,9 +57,8 @@ public static partial class Ops
     {
         if (x.Length == 0) return;
         var max = TensorPrimitives.Max(x);
-        TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Exp(y, y);
-        TensorPrimitives.Multiply(y, 1f / TensorPrimitives.Sum(y), y);
+        var sum = RowKernels.ExpSubtractSum(x, max, y);
+        TensorPrimitives.Multiply(y, 1f / sum, y);
     }
 
     /// <summary>dx += y ⊙ (dy − Σ dy·y) for one row.</summary>
@@ -73,9 +72,8 @@ public static partial class Ops
     {
         if (x.Length == 0) return;
         var max = TensorPrimitives.Max(x);
+        var sum = RowKernels.ExpSubtractSum(x, max, y);
         TensorPrimitives.Subtract(x, max, y);
-        var sum = 0f;
-        for (var i = 0; i < y.Length; i++) sum += MathF.Exp(y[i]);
         TensorPrimitives.Subtract(y, MathF.Log(sum), y);
     }
 
