@@ -15,7 +15,7 @@ public sealed class ByteLevelBpeTokenizer : SubwordTokenizer
 
     internal ByteLevelBpeTokenizer(
         BpeModel model, IReadOnlyList<AddedToken> addedTokens, SpecialTokens specials, PostProcessor postProcessor, bool trimOffsets)
-        : base(addedTokens, normalizedTokensMatchRaw: true, postProcessor, specials, trimOffsets, model.Vocab.Count)
+        : base(addedTokens, normalizedTokensMatchRaw: true, postProcessor, specials, trimOffsets, model.IdToToken.Length)
     {
         this.model = model;
     }

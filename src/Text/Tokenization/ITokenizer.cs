@@ -27,7 +27,10 @@ public interface ITokenizer
 
     SpecialTokens Specials { get; }
 
-    /// <summary>Subword tokens of <paramref name="text"/> without special tokens, with offsets into it.</summary>
+    /// <summary>
+    /// Subword tokens of <paramref name="text"/> with offsets into it, without the special tokens Encode adds around
+    /// sequences (special-token strings written in the text, such as "[MASK]", are still matched as those tokens).
+    /// </summary>
     IReadOnlyList<Token> Tokenize(string text);
 
     /// <summary>Model input for a text or a pair, with special tokens; truncated to <paramref name="maxLength"/> when given.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace CogLtx.Text.Tokenization;
 
@@ -32,8 +31,11 @@ internal static class UnicodeClasses
         return 0xFFFD;
     }
 
-    /// <summary>Rust <c>char::is_whitespace</c>: the Unicode White_Space property, which is exactly .NET's white-space set.</summary>
-    public static bool IsWhiteSpace(int cp) => cp < 0x80 ? (Ascii[cp] & WhiteSpaceFlag) != 0 : Rune.IsWhiteSpace(new Rune(cp));
+    /// <summary>
+    /// Rust <c>char::is_whitespace</c>: the Unicode White_Space property, which is exactly .NET's white-space set. All
+    /// such characters are in the BMP; a surrogate code unit (half of a pair, or lone) is not white space.
+    /// </summary>
+    public static bool IsWhiteSpace(int cp) => cp < 0x80 ? (Ascii[cp] & WhiteSpaceFlag) != 0 : cp <= 0xFFFF && char.IsWhiteSpace((char)cp);
 
     /// <summary>
     /// <c>BertNormalizer</c>'s <c>is_control</c>: the <c>unicode_categories</c> crate's <c>is_other</c>, i.e. categories

@@ -9,6 +9,8 @@ namespace CogLtx.Text.Tokenization;
 /// </summary>
 public sealed class WordPieceTokenizer : SubwordTokenizer
 {
+    private const int MaxRetainedScratch = 1 << 20;
+
     [ThreadStatic] private static NormalizedText? scratch;
     [ThreadStatic] private static List<AddedTokenMatch>? scratchMatches;
 
@@ -25,7 +27,8 @@ public sealed class WordPieceTokenizer : SubwordTokenizer
         IReadOnlyDictionary<string, int> vocab, BertNormalizerOptions? normalizer, IReadOnlyList<AddedToken> addedTokens,
         SpecialTokens specials, PostProcessor postProcessor, string unkToken = "[UNK]",
         string continuingSubwordPrefix = "##", int maxInputCharsPerWord = 100)
-        : base(addedTokens, normalizedTokensMatchRaw: normalizer is null, postProcessor, specials, trimOffsets: false, vocab.Count)
+        : base(addedTokens, normalizedTokensMatchRaw: normalizer is null, postProcessor, specials, trimOffsets: false,
+            vocab.Count == 0 ? 0 : vocab.Values.Max() + 1)
     {
         model = new WordPieceModel(vocab, unkToken, continuingSubwordPrefix, maxInputCharsPerWord);
         this.normalizer = normalizer is null ? null : new BertNormalizer(normalizer);
@@ -66,6 +69,19 @@ public sealed class WordPieceTokenizer : SubwordTokenizer
     private protected override void TokenizeSegment(string text, int start, int end, List<Token> output)
     {
         var normalized = scratch ??= new NormalizedText();
+        try
+        {
+            TokenizeNormalized(text, start, end, normalized, output);
+        }
+        finally
+        {
+            // Keep the per-thread buffer for ordinary inputs, not the one a huge document grew.
+            if (normalized.Chars.Length > MaxRetainedScratch) scratch = null;
+        }
+    }
+
+    private void TokenizeNormalized(string text, int start, int end, NormalizedText normalized, List<Token> output)
+    {
         if (normalizer is null)
         {
             normalized.Clear(end - start);

@@ -27,6 +27,14 @@ public sealed class AddedTokenMatcherTests
     }
 
     [Fact]
+    public void FindMatches_LStripAfterASurrogatePair_StopsAtIt()
+    {
+        // 🤗 is two UTF-16 units; neither half is white space.
+        Assert.Equal([(2, 9, "<mask>")], Find("🤗 <mask>", new AddedToken(1, "<mask>", LStrip: true)));
+        Assert.Equal([(2, 8, "<mask>")], Find("🤗<mask>", new AddedToken(1, "<mask>", LStrip: true)));
+    }
+
+    [Fact]
     public void FindMatches_SingleWord_RejectsMatchesInsideWords()
     {
         Assert.Equal([(5, 8, "<m>")], Find("a<m> <m> b<m>", new AddedToken(1, "<m>", SingleWord: true)));

@@ -58,6 +58,13 @@ public sealed class BpeModelTests
     }
 
     [Fact]
+    public void Tokenize_EmojiNextToMask_KeepsSurrogatePairsWhole()
+    {
+        var tokens = Tiny().Tokenize("\U0001F600 <mask>\U0001F600");
+        Assert.Equal([(0, 2), (0, 2), (0, 2), (0, 2), (3, 9), (9, 11), (9, 11), (9, 11), (9, 11)], tokens.Select(t => (t.Start, t.End)));
+    }
+
+    [Fact]
     public void Encode_Pair_UsesDoubleSeparatorAndTypeIdZero()
     {
         var encoding = Tiny().Encode("ab", "c");
