@@ -42,6 +42,12 @@ public sealed partial class Tensor
 
     public static Tensor Zeros(params int[] shape) => new(new float[Shapes.Size(shape)], shape);
 
+    /// <summary>
+    /// Storage left uninitialised (GC.AllocateUninitializedArray): for kernels that overwrite every entry of
+    /// their output, which saves zeroing megabytes per op.
+    /// </summary>
+    internal static Tensor Empty(params int[] shape) => new(GC.AllocateUninitializedArray<float>(Shapes.Size(shape)), shape);
+
     public static Tensor Full(float value, params int[] shape)
     {
         var t = Zeros(shape);

@@ -8,7 +8,7 @@ public static partial class Ops
     /// <summary>Exact GELU: x·Φ(x) = x/2·(1 + erf(x/√2)) (BERT's "gelu", torch.nn.functional.gelu with approximate='none').</summary>
     public static Tensor Gelu(Tensor x)
     {
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         Chunked(x.Size, (s, e) => Kernels.Map<GeluOperator>(x.Data.AsSpan(s, e - s), y.Data.AsSpan(s, e - s)));
         return Autograd.Record(y, [x], () =>
         {
@@ -22,7 +22,7 @@ public static partial class Ops
     /// <summary>tanh(x); backward dx += dy·(1 − y²).</summary>
     public static Tensor Tanh(Tensor x)
     {
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Tanh(x.Data, y.Data);
         return Autograd.Record(y, [x], () => Kernels.MapAdd<TanhGradOperator>(y.Data, y.Grad!, x.GradSpan()));
     }
@@ -30,7 +30,7 @@ public static partial class Ops
     /// <summary>σ(x) = 1/(1 + e^(−x)); backward dx += dy·y·(1 − y).</summary>
     public static Tensor Sigmoid(Tensor x)
     {
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Sigmoid(x.Data, y.Data);
         return Autograd.Record(y, [x], () => Kernels.MapAdd<SigmoidGradOperator>(y.Data, y.Grad!, x.GradSpan()));
     }
@@ -38,7 +38,7 @@ public static partial class Ops
     /// <summary>max(x, 0); backward dx += dy where x &gt; 0.</summary>
     public static Tensor Relu(Tensor x)
     {
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Max(x.Data, 0f, y.Data);
         return Autograd.Record(y, [x], () => Kernels.MapAdd<ReluGradOperator>(x.Data, y.Grad!, x.GradSpan()));
     }

@@ -33,7 +33,7 @@ public static partial class Ops
         // Probabilities are kept only when backward will need them; otherwise each thread reuses one scratch.
         var record = Autograd.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
         var probs = record ? new float[b * nh * tq * tk] : null;   // (B, NH, Tq, Tk)
-        var y = Tensor.Zeros(b, nh, tq, hv);
+        var y = Tensor.Empty(b, nh, tq, hv);
         using (HeadsInParallel(b * nh))
             Parallelism.For(b * nh, (long)tq * tk * (hs + hv), (start, end) =>
             {

@@ -12,7 +12,7 @@ public static partial class Ops
         // The mask holds the factor each entry is multiplied by: 0 or 1/(1 − p).
         var mask = new float[x.Size];
         FillDropoutMask(mask, p, rng);
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Multiply(x.Data, mask, y.Data);
         return Autograd.Record(y, [x], () =>
         {

@@ -18,7 +18,7 @@ public static partial class Ops
     /// <summary>s · x.</summary>
     public static Tensor Scale(Tensor x, float s)
     {
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Multiply(x.Data, s, y.Data);
         return Autograd.Record(y, [x], () =>
         {
@@ -31,7 +31,7 @@ public static partial class Ops
     /// <summary>x + s.</summary>
     public static Tensor AddScalar(Tensor x, float s)
     {
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Add(x.Data, s, y.Data);
         return Autograd.Record(y, [x], () =>
         {
@@ -44,7 +44,7 @@ public static partial class Ops
     {
         if (Shapes.SameShape(a.Shape, b.Shape)) return SameShapeOp(a, b, op);
         var plan = new Broadcast(a.Shape, b.Shape);
-        var y = Tensor.Zeros(plan.OutShape);
+        var y = Tensor.Empty(plan.OutShape);
         BinaryForward(plan, op, a.Data, b.Data, y.Data);
         return Autograd.Record(y, [a, b], () => BinaryBackward(plan, op, a, b, y.Grad!));
     }
@@ -52,7 +52,7 @@ public static partial class Ops
     /// <summary>Same-shape fast path: whole spans, split over threads when large.</summary>
     private static Tensor SameShapeOp(Tensor a, Tensor b, Binary op)
     {
-        var y = new Tensor(new float[a.Size], a.Shape);
+        var y = Tensor.Empty(a.Shape);
         Chunked(a.Size, (s, e) =>
         {
             var x0 = a.Data.AsSpan(s, e - s);

@@ -14,7 +14,7 @@ public static partial class Ops
         for (var i = 0; i < ids.Length; i++)
             if ((uint)ids[i] >= (uint)v)
                 throw new ArgumentOutOfRangeException(nameof(ids), $"Embedding: id {ids[i]} at position {i} is outside the table of {v} rows ({weight.Name})");
-        var y = Tensor.Zeros([.. idsShape, c]);
+        var y = Tensor.Empty([.. idsShape, c]);
         for (var i = 0; i < ids.Length; i++) weight.Data.AsSpan(ids[i] * c, c).CopyTo(y.Data.AsSpan(i * c, c));
         var idsCopy = (int[])ids.Clone();
         return Autograd.Record(y, [weight], () =>

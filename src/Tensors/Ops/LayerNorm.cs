@@ -12,7 +12,7 @@ public static partial class Ops
         if (weight.Size != c || bias.Size != c)
             throw new ArgumentException($"LayerNorm: input {Shapes.Format(x.Shape)} normalises {c} features, weight {weight.Name} is {Shapes.Format(weight.Shape)}, bias {bias.Name} is {Shapes.Format(bias.Shape)}");
         var rows = x.Size / Math.Max(1, c);
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         // Cache for the backward pass: per-row mean and 1/√(σ² + eps).
         var mean = new float[rows];
         var rstd = new float[rows];

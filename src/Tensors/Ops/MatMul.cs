@@ -14,7 +14,7 @@ public static partial class Ops
         if (k != kb)
             throw new ArgumentException($"MatMul: inner dimensions differ: a {Shapes.Format(a.Shape)}{(transA ? "ᵀ" : "")} has K={k}, b {Shapes.Format(b.Shape)}{(transB ? "ᵀ" : "")} has K={kb}");
         var batch = new BatchPlan(a.Shape[..^2], b.Shape[..^2]);
-        var y = Tensor.Zeros([.. batch.OutShape, m, n]);
+        var y = Tensor.Empty([.. batch.OutShape, m, n]);
         var (lda, ldb) = (transA ? m : k, transB ? k : n);
         // b shared by every batch and a not transposed: the batches stack into one (batch·M, K) GEMM.
         var folded = batch.BOffsets.All(o => o == 0) && !transA && batch.AOffsets.Select((o, i) => o == i).All(x => x);
@@ -71,7 +71,7 @@ public static partial class Ops
         var rows = x.Size / Math.Max(1, inF);
         var shape = (int[])x.Shape.Clone();
         shape[^1] = outF;
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.Empty(shape);
         // Bias fused: rows start as b, then the GEMM accumulates x·Wᵀ on top (beta = 1).
         if (bias is not null)
             for (var r = 0; r < rows; r++) bias.Data.CopyTo(y.Data, r * outF);

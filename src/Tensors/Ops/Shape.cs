@@ -44,7 +44,7 @@ public static partial class Ops
         var outShape = perm.Select(d => x.Shape[d]).ToArray();
         var xStrides = Shapes.Strides(x.Shape);
         var srcStrides = perm.Select(d => xStrides[d]).ToArray();
-        var y = Tensor.Zeros(outShape);
+        var y = Tensor.Empty(outShape);
         StridedWalk(outShape, srcStrides, (o, s, n, stride) =>
         {
             if (stride == 1) x.Data.AsSpan(s, n).CopyTo(y.Data.AsSpan(o, n));
@@ -78,7 +78,7 @@ public static partial class Ops
             throw new ArgumentOutOfRangeException(nameof(start), $"Slice: [{start}, {start + length}) is outside dim {dim} of size {n} in {Shapes.Format(x.Shape)}");
         var shape = (int[])x.Shape.Clone();
         shape[NormalizeDim(dim, x.Rank, "Slice")] = length;
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.Empty(shape);
         var block = length * inner;
         for (var o = 0; o < outer; o++) x.Data.AsSpan((o * n + start) * inner, block).CopyTo(y.Data.AsSpan(o * block, block));
         return Autograd.Record(y, [x], () =>
@@ -110,7 +110,7 @@ public static partial class Ops
         shape[d] = total;
         var outer = Shapes.Size(first.Shape.AsSpan(0, d));
         var inner = Shapes.Size(first.Shape.AsSpan(d + 1));
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.Empty(shape);
         var offsets = new int[xs.Count];
         var at = 0;
         for (var t = 0; t < xs.Count; t++)
@@ -147,7 +147,7 @@ public static partial class Ops
                 throw new ArgumentOutOfRangeException(nameof(indices), $"IndexSelect: index {indices[i]} at position {i} is outside dim {dim} of size {n}");
         var shape = (int[])x.Shape.Clone();
         shape[NormalizeDim(dim, x.Rank, "IndexSelect")] = indices.Length;
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.Empty(shape);
         var idx = (int[])indices.Clone();
         var k = idx.Length;
         for (var o = 0; o < outer; o++)
@@ -177,7 +177,7 @@ public static partial class Ops
         var k = indexShape[^1];
         var rows = k == 0 ? 0 : index.Length / k;
         var idx = (int[])index.Clone();
-        var y = Tensor.Zeros(indexShape);
+        var y = Tensor.Empty(indexShape);
         for (var r = 0; r < rows; r++)
             for (var j = 0; j < k; j++)
             {

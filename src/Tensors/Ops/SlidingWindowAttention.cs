@@ -35,6 +35,16 @@ public sealed class SlidingWindowMask
         for (var b = 0; b < batch; b++)
             for (int t = 0, s = 0; t < length; t++)
                 if (Kinds[b * length + t] == 2) Globals[b * MaxGlobal + s++] = t;
+        // Positions that never sit in a band (padding and global), ascending per row: the kernels mask only these.
+        NonLocalStart = new int[batch + 1];
+        var nonLocal = new List<int>();
+        for (var b = 0; b < batch; b++)
+        {
+            for (var t = 0; t < length; t++)
+                if (Kinds[b * length + t] != 1) nonLocal.Add(t);
+            NonLocalStart[b + 1] = nonLocal.Count;
+        }
+        NonLocal = nonLocal.ToArray();
     }
 
     /// <summary>HF's combination: kind = attention_mask · (global_attention_mask + 1); masks are (B, T) 0/1.</summary>
@@ -68,6 +78,19 @@ public sealed class SlidingWindowMask
     internal byte[] Kinds { get; }
     internal int[] Counts { get; }
     internal int[] Globals { get; }
+    internal int[] NonLocal { get; }
+    internal int[] NonLocalStart { get; }
+
+    /// <summary>Row b's padding and global positions in [lo, hi], ascending.</summary>
+    internal ReadOnlySpan<int> NonLocalIn(int b, int lo, int hi)
+    {
+        var row = NonLocal.AsSpan(NonLocalStart[b], NonLocalStart[b + 1] - NonLocalStart[b]);
+        var from = row.BinarySearch(lo);
+        if (from < 0) from = ~from;
+        var to = row.BinarySearch(hi + 1);
+        if (to < 0) to = ~to;
+        return row[from..to];
+    }
 }
 
 public static partial class Ops
@@ -135,7 +158,7 @@ public static partial class Ops
         public Tensor Q = null!, K = null!, V = null!, Qg = null!, Kg = null!, Vg = null!;
         public SlidingWindowMask Mask = null!;
         public float[] PBand = null!, PCol = null!, PRow = null!;      // (B, NH, T, W), (B, NH, T, G), (B, NH, G, T): softmax before dropout
-        public byte[]? KeepBand, KeepCol, KeepRow;                      // dropout keep masks, same layouts
+        public float[]? KeepBand, KeepCol, KeepRow;                     // dropout: 0 or 1/(1 − p) per probability, same layouts
         public ulong[]? Seeds;                                          // one dropout stream per (b, h): deterministic under Parallel.For
         public float[]? DQ, DK, DV, DQg, DKg, DVg;
 
@@ -174,7 +197,7 @@ public static partial class Ops
             s.PRow = new float[heads * s.G * t];
             if (dropoutP > 0f)
             {
-                (s.KeepBand, s.KeepCol, s.KeepRow) = (new byte[s.PBand.Length], new byte[s.PCol.Length], new byte[s.PRow.Length]);
+                (s.KeepBand, s.KeepCol, s.KeepRow) = (new float[s.PBand.Length], new float[s.PCol.Length], new float[s.PRow.Length]);
                 s.Seeds = new ulong[heads];
                 for (var i = 0; i < heads; i++) s.Seeds[i] = rng!.NextULong();
             }
@@ -204,7 +227,6 @@ public static partial class Ops
             var kinds = Mask.Kinds.AsSpan(b * T, T);
             var globals = Mask.Globals.AsSpan(b * G, Mask.Counts[b]);
             var block = ArrayPool<float>.Shared.Rent(SwaQueryBlock * (SwaQueryBlock + 2 * Wn));
-            var scores = ArrayPool<float>.Shared.Rent(G + W);
             try
             {
                 for (var i0 = 0; i0 < T; i0 += SwaQueryBlock)
@@ -218,25 +240,28 @@ public static partial class Ops
                         var pCol = PCol.AsSpan((bh * T + i) * G, G);
                         // Padding rows are 0 (HF masked_fill after the softmax); global rows are replaced below.
                         if (kinds[i] != 1) { pBand.Clear(); pCol.Clear(); continue; }
-                        var row = scores.AsSpan(0, G + W);
-                        // −∞ for unused global slots, keys outside [0, T), padding keys and global keys (those moved to the
-                        // leading columns). HF adds finfo.min instead; either way their probability is exactly 0.
-                        row.Fill(float.NegativeInfinity);
+                        // Scores in place, −∞ where HF has −inf or finfo.min (probability exactly 0 either way): unused
+                        // global slots, keys outside [0, T), padding keys and global keys (those sit in the leading columns).
+                        var (jlo, len) = Band(i);
+                        pBand.Fill(float.NegativeInfinity);
+                        block.AsSpan((i - i0) * nr + jlo - r0, len).CopyTo(pBand[(jlo - i + Wn)..]);
+                        foreach (var j in Mask.NonLocalIn(b, jlo, jlo + len - 1)) pBand[j - i + Wn] = float.NegativeInfinity;
+                        pCol.Fill(float.NegativeInfinity);
                         var qi = Q.Data.AsSpan(head + i * C, HS);
-                        for (var s = 0; s < globals.Length; s++) row[s] = Scale * TensorPrimitives.Dot(qi, K.Data.AsSpan(head + globals[s] * C, HS));
-                        for (int d = 0, j = i - Wn; d < W; d++, j++)
-                            if (j >= 0 && j < T && kinds[j] == 1) row[G + d] = block[(i - i0) * nr + j - r0];
-                        SoftmaxInPlace(row);
-                        row[..G].CopyTo(pCol);
-                        row[G..].CopyTo(pBand);
+                        for (var s = 0; s < globals.Length; s++) pCol[s] = Scale * TensorPrimitives.Dot(qi, K.Data.AsSpan(head + globals[s] * C, HS));
+                        SoftmaxInPlace(pCol, pBand);
+                        if (rng is null) continue;
+                        for (var s = 0; s < globals.Length; s++) KeepCol![(bh * T + i) * G + s] = Draw(rng);
+                        for (var d = jlo - i + Wn; d < jlo - i + Wn + len; d++) KeepBand![(bh * T + i) * W + d] = Draw(rng);
                     }
                     // out[i0:i1] = P'(mb, nr) · v[r0:r1] + Σ_s P'_s · v[g_s], P' the probabilities after dropout.
-                    DenseBlock(bh, i0, i1, r0, nr, block, rng);
+                    DenseBlock(bh, i0, i1, r0, nr, block);
                     Gemm(false, false, i1 - i0, HS, nr, 1f, block, nr, V.Data.AsSpan(head + r0 * C), C, 0f, output.AsSpan(head + i0 * C), C);
                     for (var i = i0; i < i1; i++)
                         for (var s = 0; s < globals.Length; s++)
                         {
-                            var p = Dropped(PCol, KeepCol, (bh * T + i) * G + s, rng);
+                            var e = (bh * T + i) * G + s;
+                            var p = KeepCol is null ? PCol[e] : PCol[e] * KeepCol[e];
                             if (p != 0f) Axpy(p, V.Data.AsSpan(head + globals[s] * C, HS), output.AsSpan(head + i * C, HS));
                         }
                 }
@@ -245,27 +270,28 @@ public static partial class Ops
             finally
             {
                 ArrayPool<float>.Shared.Return(block);
-                ArrayPool<float>.Shared.Return(scores);
             }
         }
 
         /// <summary>Global token rows (HF _compute_global_attn_output_from_hidden): (n, T) = scale · qg · kgᵀ, padding keys out, softmax, · vg.</summary>
         private void GlobalRowsForward(int bh, int b, int h, ReadOnlySpan<byte> kinds, ReadOnlySpan<int> globals, float[] output, Rng? rng)
         {
-            int n = globals.Length, head = b * T * C + h * HS, gHead = b * G * C + h * HS;
-            var pRow = PRow.AsSpan(bh * G * T, n * T);
+            int n = globals.Length, head = b * T * C + h * HS, gHead = b * G * C + h * HS, at = bh * G * T;
+            var pRow = PRow.AsSpan(at, n * T);
             Gemm(false, true, n, T, HS, Scale, Qg.Data.AsSpan(gHead), C, Kg.Data.AsSpan(head), C, 0f, pRow, T);
+            var padding = Mask.NonLocalIn(b, 0, T - 1);
             for (var s = 0; s < n; s++)
             {
                 var row = pRow.Slice(s * T, T);
-                for (var j = 0; j < T; j++) if (kinds[j] == 0) row[j] = float.NegativeInfinity;
-                SoftmaxInPlace(row);
+                foreach (var j in padding) if (kinds[j] == 0) row[j] = float.NegativeInfinity;
+                SoftmaxInPlace([], row);
             }
+            if (rng is not null) for (var e = 0; e < n * T; e++) KeepRow![at + e] = Draw(rng);
             var dropped = ArrayPool<float>.Shared.Rent(n * T);
             var rows = ArrayPool<float>.Shared.Rent(n * HS);
             try
             {
-                for (var e = 0; e < n * T; e++) dropped[e] = Dropped(PRow, KeepRow, bh * G * T + e, rng);
+                Dropped(PRow, KeepRow, at, dropped.AsSpan(0, n * T));
                 Gemm(false, false, n, HS, T, 1f, dropped, T, Vg.Data.AsSpan(head), C, 0f, rows, HS);
                 for (var s = 0; s < n; s++) rows.AsSpan(s * HS, HS).CopyTo(output.AsSpan(head + globals[s] * C, HS));
             }
@@ -298,7 +324,7 @@ public static partial class Ops
                 for (var i0 = 0; i0 < T; i0 += SwaQueryBlock)
                 {
                     int i1 = Math.Min(T, i0 + SwaQueryBlock), mb = i1 - i0, r0 = Math.Max(0, i0 - Wn), nr = Math.Min(T, i1 + Wn) - r0;
-                    DenseBlock(bh, i0, i1, r0, nr, pBlock, null);
+                    DenseBlock(bh, i0, i1, r0, nr, pBlock);
                     if (DV is not null) Gemm(true, false, nr, HS, mb, 1f, pBlock, nr, dOut.AsSpan(head + i0 * C), C, 1f, DV.AsSpan(head + r0 * C), C);
                     if (DQ is null && DK is null) continue;
                     // dp' (mb, nr) = dout[i0:i1] · v[r0:r1]ᵀ, overwritten row by row with ds.
@@ -307,23 +333,29 @@ public static partial class Ops
                     {
                         var dsRow = dsBlock.AsSpan((i - i0) * nr, nr);
                         if (kinds[i] != 1) { dsRow.Clear(); continue; }
-                        var pCol = PCol.AsSpan((bh * T + i) * G, G);
-                        var pBand = PBand.AsSpan((bh * T + i) * W, W);
-                        var dpRow = dp.AsSpan(0, G + W);
-                        dpRow.Clear();
+                        var (jlo, len) = Band(i);
+                        int rowAt = bh * T + i, dlo = jlo - i + Wn;
+                        var pCol = PCol.AsSpan(rowAt * G, globals.Length);
+                        var pBand = PBand.AsSpan(rowAt * W + dlo, len);
+                        var dpCol = dp.AsSpan(0, globals.Length);
+                        var dpBand = dp.AsSpan(G, len);
                         var dOi = dOut.AsSpan(head + i * C, HS);
-                        for (var s = 0; s < globals.Length; s++)
-                            dpRow[s] = KeepFactor(KeepCol, (bh * T + i) * G + s) * TensorPrimitives.Dot(dOi, V.Data.AsSpan(head + globals[s] * C, HS));
-                        for (int d = 0, j = i - Wn; d < W; d++, j++)
-                            if (pBand[d] != 0f) dpRow[G + d] = KeepFactor(KeepBand, (bh * T + i) * W + d) * dsRow[j - r0];
-                        var dot = TensorPrimitives.Dot(pCol, dpRow[..G]) + TensorPrimitives.Dot(pBand, dpRow[G..]);
-                        dsRow.Clear();
-                        for (int d = 0, j = i - Wn; d < W; d++, j++)
-                            if (pBand[d] != 0f) dsRow[j - r0] = pBand[d] * (dpRow[G + d] - dot);
+                        for (var s = 0; s < globals.Length; s++) dpCol[s] = TensorPrimitives.Dot(dOi, V.Data.AsSpan(head + globals[s] * C, HS));
+                        var dsBand = dsRow.Slice(jlo - r0, len);
+                        dsBand.CopyTo(dpBand);
+                        if (KeepBand is not null)
+                        {
+                            TensorPrimitives.Multiply(dpCol, KeepCol.AsSpan(rowAt * G, globals.Length), dpCol);
+                            TensorPrimitives.Multiply(dpBand, KeepBand.AsSpan(rowAt * W + dlo, len), dpBand);
+                        }
+                        var dot = TensorPrimitives.Dot(pCol, dpCol) + TensorPrimitives.Dot(pBand, dpBand);
+                        dsRow[..(jlo - r0)].Clear();
+                        dsRow[(jlo - r0 + len)..].Clear();
+                        TensorPrimitives.AddMultiply(dpBand, -dot, pBand, dsBand);   // (dp − Σ p·dp) ⊙ p; masked keys have p = 0
                         var qi = Q.Data.AsSpan(head + i * C, HS);
                         for (var s = 0; s < globals.Length; s++)
                         {
-                            var ds = Scale * pCol[s] * (dpRow[s] - dot);
+                            var ds = Scale * pCol[s] * (dpCol[s] - dot);
                             if (ds == 0f) continue;
                             if (DQ is not null) Axpy(ds, K.Data.AsSpan(head + globals[s] * C, HS), DQ.AsSpan(head + i * C, HS));
                             if (DK is not null) Axpy(ds, qi, DK.AsSpan(head + globals[s] * C, HS));
@@ -336,7 +368,8 @@ public static partial class Ops
                     for (var i = 0; i < T; i++)
                         for (var s = 0; s < globals.Length; s++)
                         {
-                            var p = Dropped(PCol, KeepCol, (bh * T + i) * G + s, null);
+                            var e = (bh * T + i) * G + s;
+                            var p = KeepCol is null ? PCol[e] : PCol[e] * KeepCol[e];
                             if (p != 0f) Axpy(p, dOut.AsSpan(head + i * C, HS), DV.AsSpan(head + globals[s] * C, HS));
                         }
             }
@@ -350,24 +383,23 @@ public static partial class Ops
 
         private void GlobalRowsBackward(int bh, int b, int h, ReadOnlySpan<int> globals, float[] dOut)
         {
-            int n = globals.Length, head = b * T * C + h * HS, gHead = b * G * C + h * HS;
+            int n = globals.Length, head = b * T * C + h * HS, gHead = b * G * C + h * HS, at = bh * G * T;
             var dOg = ArrayPool<float>.Shared.Rent(n * HS);
             var pd = ArrayPool<float>.Shared.Rent(n * T);
             var ds = ArrayPool<float>.Shared.Rent(n * T);
             try
             {
                 for (var s = 0; s < n; s++) dOut.AsSpan(head + globals[s] * C, HS).CopyTo(dOg.AsSpan(s * HS, HS));
-                for (var e = 0; e < n * T; e++) pd[e] = Dropped(PRow, KeepRow, bh * G * T + e, null);
+                Dropped(PRow, KeepRow, at, pd.AsSpan(0, n * T));
                 if (DVg is not null) Gemm(true, false, T, HS, n, 1f, pd, T, dOg, HS, 1f, DVg.AsSpan(head), C);
                 if (DQg is null && DKg is null) return;
                 Gemm(false, true, n, T, HS, 1f, dOg, HS, Vg.Data.AsSpan(head), C, 0f, ds, T);
+                if (KeepRow is not null) TensorPrimitives.Multiply(ds.AsSpan(0, n * T), KeepRow.AsSpan(at, n * T), ds.AsSpan(0, n * T));
                 for (var s = 0; s < n; s++)
                 {
-                    var p = PRow.AsSpan(bh * G * T + s * T, T);
+                    var p = PRow.AsSpan(at + s * T, T);
                     var row = ds.AsSpan(s * T, T);
-                    for (var j = 0; j < T; j++) row[j] *= KeepFactor(KeepRow, bh * G * T + s * T + j);
-                    var dot = TensorPrimitives.Dot(p, row);
-                    TensorPrimitives.AddMultiply(row, -dot, p, row);        // (dp − Σ p·dp) ⊙ p
+                    TensorPrimitives.AddMultiply(row, -TensorPrimitives.Dot(p, row), p, row);   // (dp − Σ p·dp) ⊙ p
                 }
                 if (DQg is not null) Gemm(false, false, n, HS, T, Scale, ds, T, Kg.Data.AsSpan(head), C, 1f, DQg.AsSpan(gHead), C);
                 if (DKg is not null) Gemm(true, false, T, HS, n, Scale, ds, T, Qg.Data.AsSpan(gHead), C, 1f, DKg.AsSpan(head), C);
@@ -382,34 +414,48 @@ public static partial class Ops
 
         // ---- helpers ----------------------------------------------------------------------------------------
 
+        /// <summary>Keys of query i inside [0, T): the first one and how many (at most W).</summary>
+        private (int First, int Count) Band(int i)
+        {
+            int lo = Math.Max(0, i - Wn), hi = Math.Min(T - 1, i + Wn);
+            return (lo, hi - lo + 1);
+        }
+
         /// <summary>P' block (mb, nr) after dropout: row i's band column d is key j = i − w + d at block column j − r0; zero elsewhere.</summary>
-        private void DenseBlock(int bh, int i0, int i1, int r0, int nr, float[] block, Rng? rng)
+        private void DenseBlock(int bh, int i0, int i1, int r0, int nr, float[] block)
         {
             block.AsSpan(0, (i1 - i0) * nr).Clear();
             for (var i = i0; i < i1; i++)
-                for (int d = 0, j = i - Wn; d < W; d++, j++)
-                {
-                    var p = Dropped(PBand, KeepBand, (bh * T + i) * W + d, rng);
-                    if (j >= r0 && j < r0 + nr) block[(i - i0) * nr + j - r0] = p;
-                }
+            {
+                var (jlo, len) = Band(i);
+                var at = (bh * T + i) * W + jlo - i + Wn;
+                var target = block.AsSpan((i - i0) * nr + jlo - r0, len);
+                if (KeepBand is null) PBand.AsSpan(at, len).CopyTo(target);
+                else TensorPrimitives.Multiply(PBand.AsSpan(at, len), KeepBand.AsSpan(at, len), target);
+            }
         }
 
-        /// <summary>p[e] after inverted dropout; with an rng this draws (and stores) the keep decision, else reads it.</summary>
-        private float Dropped(float[] p, byte[]? keep, int e, Rng? rng)
+        /// <summary>destination = p[at …] after inverted dropout (keep holds 0 or 1/(1 − p)).</summary>
+        private static void Dropped(float[] p, float[]? keep, int at, Span<float> destination)
         {
-            if (keep is null) return p[e];
-            if (rng is not null) keep[e] = rng.NextFloat() >= DropP ? (byte)1 : (byte)0;
-            return keep[e] != 0 ? p[e] * KeepScale : 0f;
+            if (keep is null) p.AsSpan(at, destination.Length).CopyTo(destination);
+            else TensorPrimitives.Multiply(p.AsSpan(at, destination.Length), keep.AsSpan(at, destination.Length), destination);
         }
 
-        private float KeepFactor(byte[]? keep, int e) => keep is null ? 1f : keep[e] != 0 ? KeepScale : 0f;
+        private float Draw(Rng rng) => rng.NextFloat() >= DropP ? KeepScale : 0f;
 
-        private static void SoftmaxInPlace(Span<float> x)
+        /// <summary>Softmax over the concatenation [a ; b] in place (−∞ entries become 0).</summary>
+        private static void SoftmaxInPlace(Span<float> a, Span<float> b)
         {
-            var max = TensorPrimitives.Max(x);
-            TensorPrimitives.Subtract(x, max, x);
-            TensorPrimitives.Exp(x, x);
-            TensorPrimitives.Divide(x, TensorPrimitives.Sum(x), x);
+            var max = TensorPrimitives.Max(b);
+            if (!a.IsEmpty) max = MathF.Max(max, TensorPrimitives.Max(a));
+            TensorPrimitives.Subtract(a, max, a);
+            TensorPrimitives.Exp(a, a);
+            TensorPrimitives.Subtract(b, max, b);
+            TensorPrimitives.Exp(b, b);
+            var inverse = 1f / (TensorPrimitives.Sum(a) + TensorPrimitives.Sum(b));
+            TensorPrimitives.Multiply(a, inverse, a);
+            TensorPrimitives.Multiply(b, inverse, b);
         }
 
         private static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.MultiplyAdd(x, alpha, y, y);

@@ -8,7 +8,7 @@ public static partial class Ops
     public static Tensor Softmax(Tensor x)
     {
         var c = LastDim(x, "Softmax");
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         var rows = x.Size / Math.Max(1, c);
         Parallelism.For(rows, 8L * c, (s, e) =>
         {
@@ -27,7 +27,7 @@ public static partial class Ops
     public static Tensor LogSoftmax(Tensor x)
     {
         var c = LastDim(x, "LogSoftmax");
-        var y = new Tensor(new float[x.Size], x.Shape);
+        var y = Tensor.Empty(x.Shape);
         var rows = x.Size / Math.Max(1, c);
         Parallelism.For(rows, 8L * c, (s, e) =>
         {

@@ -1,0 +1,31 @@
+using CogLtx.Models.Longformer;
+
+namespace CogLtx.Models.Tests;
+
+/// <summary>
+/// The benchmark harness on a small model: it reports sane figures, and the memory the autograd graph holds grows
+/// linearly with the length (a T×T attention would quadruple it per doubling). Runs alone: the live-heap figures
+/// are process-wide and would count other tests' objects.
+/// </summary>
+[CollectionDefinition(nameof(LongformerBenchTests), DisableParallelization = true)]
+[Collection(nameof(LongformerBenchTests))]
+public sealed class LongformerBenchTests
+{
+    [Fact]
+    public void LongformerBench_SmallModel_GraphMemoryIsLinearInLength()
+    {
+        var config = LongformerConfig.Create(vocabSize: 200, layers: 2, hidden: 32, heads: 2, intermediate: 64, maxLength: 4096, attentionWindow: 16);
+        var result = LongformerBench.Run([1024, 2048, 4096], warmup: 0, iterations: 1, config: config);
+
+        Assert.Equal([1024, 2048, 4096], result.Points.Select(p => p.Length));
+        Assert.All(result.Points, p =>
+        {
+            Assert.True(p.ForwardSeconds > 0 && p.ForwardBackwardSeconds > 0 && p.TrainStepSeconds >= p.ForwardBackwardSeconds);
+            Assert.True(p.GraphBytes > 0 && p.PeakManagedBytes >= p.GraphBytes && p.AllocatedBytes >= p.GraphBytes);
+        });
+        var graph = result.Points.Select(p => (double)p.GraphBytes).ToArray();
+        Assert.InRange(graph[1] / graph[0], 1.6, 2.4);
+        Assert.InRange(graph[2] / graph[1], 1.6, 2.4);
+        Assert.Contains("| 2048 |", result.ToMarkdown());
+    }
+}
