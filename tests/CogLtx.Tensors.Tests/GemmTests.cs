@@ -29,12 +29,18 @@ public sealed class GemmTests
             Compare(OpenBlas.Sgemm, ta, tb, m, n, k);
     }
 
-    [Fact]
-    public void Managed_LargeParallelSplit_MatchesNaive()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Split_OverThreads_MatchesNaive(bool native)
     {
-        // Tall and wide shapes take the row split and the column split across threads.
-        Compare((tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc) => ManagedGemm.Sgemm(tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc, 2), false, true, 300, 70, 64);
-        Compare((tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc) => ManagedGemm.Sgemm(tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc, 2), true, false, 70, 300, 64);
+        if (native && !OpenBlas.IsAvailable) return;
+        // Above the split threshold: the tall shape splits rows, the wide one columns, across two threads.
+        foreach (var (ta, tb) in Combos)
+        {
+            Compare((tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc) => Gemm.Split(native, 2, tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc), ta, tb, 300, 70, 130);
+            Compare((tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc) => Gemm.Split(native, 2, tA, tB, mm, nn, kk, al, a, lda, b, ldb, be, c, ldc), ta, tb, 70, 300, 130);
+        }
     }
 
     [Fact]

@@ -6,7 +6,14 @@ namespace CogLtx.Tensors;
 /// kernel (<see cref="ManagedGemm"/>); <see cref="Naive"/> is the test oracle (style-by-example §2 rule 3).
 /// HF Linear weights are (out, in), so x·Wᵀ is a call with transB and no transpose is ever materialised.
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// Threads: deliberate deviation from letting OpenBLAS thread itself. Its pthread pool busy-waits next to the
+/// .NET thread pool that runs our parallel kernels, and on 2 cores the two pools fight (the torch peer measured
+/// element-wise ops slowing to 5–7 ms for this reason; shared/tools/torch-peer/README.md). So OpenBLAS is
+/// pinned to one thread and <see cref="Split"/> runs one single-threaded call per thread on disjoint blocks of
+/// C, for both paths: one pool, no oversubscription, and parallel kernels may call GEMM freely.
+/// </remarks>
+public static unsafe class Gemm
 {
     private static int threads = InitialThreads();
     private static volatile bool forceManaged =
@@ -14,8 +21,11 @@ public static class Gemm
 
     static Gemm()
     {
-        if (OpenBlas.IsAvailable) OpenBlas.SetThreads(threads);
+        if (OpenBlas.IsAvailable) OpenBlas.SetThreads(1);
     }
+
+    // Below this many multiply-adds (≈ 10 µs of work) a parallel split costs more than it saves.
+    private const long SplitThreshold = 1L << 21;
 
     /// <summary>
     /// Threads used by GEMM and by the parallel kernels (attention, big element-wise loops). Defaults to
@@ -28,7 +38,6 @@ public static class Gemm
         {
             if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Gemm.Threads must be at least 1, got {value}");
             threads = value;
-            if (OpenBlas.IsAvailable && Volatile.Read(ref serialDepth) == 0) OpenBlas.SetThreads(value);
         }
     }
 
@@ -55,9 +64,7 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (UsesOpenBlas) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+        Split(UsesOpenBlas, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>Contiguous operands (lda, ldb, ldc are the row lengths): C = alpha·op(A)·op(B) + beta·C.</summary>
@@ -65,43 +72,57 @@ public static class Gemm
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, float alpha, float beta) =>
         Sgemm(transA, transB, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
 
-    /// <summary>
-    /// One-thread call for kernels that already run in parallel (attention over heads): the managed kernel
-    /// runs on the calling thread; OpenBLAS should be inside a <see cref="SerialBlas"/> scope.
-    /// </summary>
+    /// <summary>One-thread call, for kernels that already run in parallel (attention over heads).</summary>
     internal static void SgemmSerial(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (UsesOpenBlas) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
+        Split(UsesOpenBlas, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    private static int serialDepth;
-
     /// <summary>
-    /// While the returned scope lives, OpenBLAS runs each call on its calling thread. Kernels that parallelise
-    /// over independent products (heads) open it around their Parallel.For: two threads each calling a
-    /// 2-thread OpenBLAS would oversubscribe the cores and make OpenBLAS's workers spin against ours.
+    /// Runs the product as up to <paramref name="threads"/> single-threaded calls on disjoint blocks of C:
+    /// column blocks when C is at least as wide as tall (each thread packs only its share of B), else row blocks.
+    /// Blocks are multiples of the managed kernel's tile so only the last has a ragged edge.
     /// </summary>
-    internal static IDisposable SerialBlas() => new SerialBlasScope();
-
-    private sealed class SerialBlasScope : IDisposable
+    internal static void Split(bool native, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        private bool disposed;
-
-        public SerialBlasScope()
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
         {
-            if (Interlocked.Increment(ref serialDepth) == 1 && OpenBlas.IsAvailable) OpenBlas.SetThreads(1);
+            var splitColumns = n >= m;
+            var unit = splitColumns ? ManagedGemm.NR : ManagedGemm.MR;
+            var extent = splitColumns ? n : m;
+            var tasks = (long)m * n * Math.Max(k, 1) < SplitThreshold ? 1 : Math.Min(Math.Max(1, threads), (extent + unit - 1) / unit);
+            if (tasks <= 1)
+            {
+                Block(native, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                return;
+            }
+            var per = ((extent + tasks - 1) / tasks + unit - 1) / unit * unit;
+            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = tasks }, t =>
+            {
+                var start = t * per;
+                var len = Math.Min(per, extent - start);
+                if (len <= 0) return;
+                float* a0 = (float*)ia, b0 = (float*)ib, c0 = (float*)ic;
+                if (splitColumns)
+                    Block(native, transA, transB, m, len, k, alpha, a0, lda, b0 + (transB ? (nint)start * ldb : start), ldb, beta, c0 + start, ldc);
+                else
+                    Block(native, transA, transB, len, n, k, alpha, a0 + (transA ? start : (nint)start * lda), lda, b0, ldb, beta, c0 + (nint)start * ldc, ldc);
+            });
         }
+    }
 
-        public void Dispose()
-        {
-            if (disposed) return;
-            disposed = true;
-            if (Interlocked.Decrement(ref serialDepth) == 0 && OpenBlas.IsAvailable) OpenBlas.SetThreads(threads);
-        }
+    private static void Block(bool native, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (native) OpenBlas.Block(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else ManagedGemm.Block(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>The textbook triple loop (double accumulator): the oracle the fast paths are tested against.</summary>

@@ -8,9 +8,8 @@ namespace CogLtx.Tensors;
 /// <summary>
 /// Managed blocked GEMM (the BLIS/GotoBLAS loop nest): op(B) is packed in KC×NC panels of NR-wide slivers,
 /// op(A) in MC×KC blocks of MR-tall slivers, and an MR×NR register-tile micro-kernel on Vector512 FMAs
-/// accumulates a whole KC strip before touching C. Transposes are absorbed by the packing. Work is split
-/// over threads by disjoint blocks of C (columns when C is wide, rows when tall), so threads never share
-/// a destination and need no synchronisation.
+/// accumulates a whole KC strip before touching C. Transposes are absorbed by the packing. Runs on one
+/// thread; <see cref="Gemm.Split"/> hands each thread a disjoint block of C.
 /// </summary>
 internal static unsafe partial class ManagedGemm
 {
@@ -23,60 +22,26 @@ internal static unsafe partial class ManagedGemm
     private const int MC = 128;
     // KC·NC·4 B = 4 MiB of packed B in L3.
     private const int NC = 4096;
-    // Below this many multiply-adds a parallel split costs more than it saves.
-    private const long ParallelThreshold = 1L << 20;
-
+    /// <summary>Managed path for the whole product, split over <paramref name="threads"/> by <see cref="Gemm"/>'s driver.</summary>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads) =>
+        Gemm.Split(native: false, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>One thread's block of C: C = alpha·op(A)·op(B) + beta·C on raw pointers.</summary>
+    public static void Block(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        ScaleC(m, n, beta, c, ldc);
-        if (k == 0 || alpha == 0) return;
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            RowKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
-            return;
-        }
-        fixed (float* pa = a)
-        fixed (float* pb = b)
-        fixed (float* pc = c)
-        {
-            var tasks = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, threads);
-            var splitColumns = n >= m;
-            var unit = splitColumns ? NR : MR;
-            var extent = splitColumns ? n : m;
-            tasks = Math.Min(tasks, (extent + unit - 1) / unit);
-            if (tasks <= 1)
+        if (beta != 1)
+            for (var i = 0; i < m; i++)
             {
-                Blocked(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, pc, ldc);
-                return;
+                var row = new Span<float>(c + (nint)i * ldc, n);
+                if (beta == 0) row.Clear();
+                else TensorPrimitives.Multiply(row, beta, row);
             }
-            // Chunks are multiples of the tile width so only the last one has a ragged edge.
-            var per = ((extent + tasks - 1) / tasks + unit - 1) / unit * unit;
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = tasks }, t =>
-            {
-                var start = t * per;
-                var len = Math.Min(per, extent - start);
-                if (len <= 0) return;
-                float* a0 = (float*)ia, b0 = (float*)ib, c0 = (float*)ic;
-                if (splitColumns)
-                    Blocked(transA, transB, m, len, k, alpha, a0, lda, b0 + (transB ? (nint)start * ldb : start), ldb, c0 + start, ldc);
-                else
-                    Blocked(transA, transB, len, n, k, alpha, a0 + (transA ? start : (nint)start * lda), lda, b0, ldb, c0 + (nint)start * ldc, ldc);
-            });
-        }
-    }
-
-    private static void ScaleC(int m, int n, float beta, Span<float> c, int ldc)
-    {
-        if (beta == 1) return;
-        for (var i = 0; i < m; i++)
-        {
-            var row = c.Slice(i * ldc, n);
-            if (beta == 0) row.Clear();
-            else TensorPrimitives.Multiply(row, beta, row);
-        }
+        if (k == 0 || alpha == 0) return;
+        if (Vector512.IsHardwareAccelerated) Blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+        else RowKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
     }
 
     /// <summary>One thread's share: the five-loop nest over packed panels.</summary>
@@ -210,7 +175,7 @@ internal static unsafe partial class ManagedGemm
 
     /// <summary>Fallback without AVX-512: C[i, :] += alpha·op(A)[i, p]·op(B)[p, :] row by row on TensorPrimitives.</summary>
     private static void RowKernel(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
+        float* a, int lda, float* b, int ldb, float* c, int ldc)
     {
         var bRow = transB ? new float[n] : null;
         for (var p = 0; p < k; p++)
@@ -218,14 +183,14 @@ internal static unsafe partial class ManagedGemm
             ReadOnlySpan<float> row;
             if (transB)
             {
-                for (var j = 0; j < n; j++) bRow![j] = b[j * ldb + p];
+                for (var j = 0; j < n; j++) bRow![j] = b[(nint)j * ldb + p];
                 row = bRow;
             }
-            else row = b.Slice(p * ldb, n);
+            else row = new ReadOnlySpan<float>(b + (nint)p * ldb, n);
             for (var i = 0; i < m; i++)
             {
-                var aip = alpha * a[transA ? p * lda + i : i * lda + p];
-                var cRow = c.Slice(i * ldc, n);
+                var aip = alpha * a[transA ? (nint)p * lda + i : (nint)i * lda + p];
+                var cRow = new Span<float>(c + (nint)i * ldc, n);
                 TensorPrimitives.MultiplyAdd(row, aip, cRow, cRow);
             }
         }

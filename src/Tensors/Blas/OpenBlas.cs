@@ -81,12 +81,17 @@ internal static unsafe class OpenBlas
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        if (SgemmPtr == null) throw new InvalidOperationException("no BLAS library with cblas_sgemm was loaded");
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
-        {
-            SgemmPtr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-        }
+            Block(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    }
+
+    /// <summary>cblas_sgemm on raw pointers (one block of C, on the calling thread).</summary>
+    public static void Block(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (SgemmPtr == null) throw new InvalidOperationException("no BLAS library with cblas_sgemm was loaded");
+        SgemmPtr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 }

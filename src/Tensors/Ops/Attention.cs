@@ -34,50 +34,46 @@ public static partial class Ops
         var record = Autograd.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
         var probs = record ? new float[b * nh * tq * tk] : null;   // (B, NH, Tq, Tk)
         var y = Tensor.Empty(b, nh, tq, hv);
-        using (HeadsInParallel(b * nh))
-            Parallelism.For(b * nh, (long)tq * tk * (hs + hv), (start, end) =>
+        Parallelism.For(b * nh, (long)tq * tk * (hs + hv), (start, end) =>
+        {
+            var scratchP = probs is null ? ArrayPool<float>.Shared.Rent(tq * tk) : null;
+            var scratchDrop = dropoutP > 0 ? ArrayPool<float>.Shared.Rent(tq * tk) : null;
+            try
             {
-                var scratchP = probs is null ? ArrayPool<float>.Shared.Rent(tq * tk) : null;
-                var scratchDrop = dropoutP > 0 ? ArrayPool<float>.Shared.Rent(tq * tk) : null;
-                try
+                for (var bh = start; bh < end; bh++)
                 {
-                    for (var bh = start; bh < end; bh++)
+                    var p = probs is null ? scratchP.AsSpan(0, tq * tk) : probs.AsSpan(bh * tq * tk, tq * tk);
+                    // P = softmax(scale·q·kᵀ + mask) (Tq, Tk), row by row while it is in cache.
+                    Gemm.SgemmSerial(false, true, tq, tk, hs, scale, q.Data.AsSpan(bh * tq * hs, tq * hs), hs,
+                        k.Data.AsSpan(bh * tk * hs, tk * hs), hs, 0f, p, tk);
+                    for (var i = 0; i < tq; i++)
                     {
-                        var p = probs is null ? scratchP.AsSpan(0, tq * tk) : probs.AsSpan(bh * tq * tk, tq * tk);
-                        // P = softmax(scale·q·kᵀ + mask) (Tq, Tk), row by row while it is in cache.
-                        Gemm.SgemmSerial(false, true, tq, tk, hs, scale, q.Data.AsSpan(bh * tq * hs, tq * hs), hs,
-                            k.Data.AsSpan(bh * tk * hs, tk * hs), hs, 0f, p, tk);
-                        for (var i = 0; i < tq; i++)
-                        {
-                            var row = p.Slice(i * tk, tk);
-                            if (additiveMask is not null) AddMaskRow(row, additiveMask.Data, maskStrides!, bh / nh, bh % nh, i);
-                            SoftmaxRow(row, row);
-                        }
-                        ReadOnlySpan<float> used = p;
-                        if (scratchDrop is not null)
-                        {
-                            var dropped = scratchDrop.AsSpan(0, tq * tk);
-                            FillDropoutMask(dropped, dropoutP, HeadRng(dropSeed, bh));
-                            TensorPrimitives.Multiply(dropped, p, dropped);
-                            used = dropped;
-                        }
-                        // out = P̃·v (Tq, HSv)
-                        Gemm.SgemmSerial(false, false, tq, hv, tk, 1f, used, tk, v.Data.AsSpan(bh * tk * hv, tk * hv), hv, 0f,
-                            y.Data.AsSpan(bh * tq * hv, tq * hv), hv);
+                        var row = p.Slice(i * tk, tk);
+                        if (additiveMask is not null) AddMaskRow(row, additiveMask.Data, maskStrides!, bh / nh, bh % nh, i);
+                        SoftmaxRow(row, row);
                     }
+                    ReadOnlySpan<float> used = p;
+                    if (scratchDrop is not null)
+                    {
+                        var dropped = scratchDrop.AsSpan(0, tq * tk);
+                        FillDropoutMask(dropped, dropoutP, HeadRng(dropSeed, bh));
+                        TensorPrimitives.Multiply(dropped, p, dropped);
+                        used = dropped;
+                    }
+                    // out = P̃·v (Tq, HSv)
+                    Gemm.SgemmSerial(false, false, tq, hv, tk, 1f, used, tk, v.Data.AsSpan(bh * tk * hv, tk * hv), hv, 0f,
+                        y.Data.AsSpan(bh * tq * hv, tq * hv), hv);
                 }
-                finally
-                {
-                    if (scratchP is not null) ArrayPool<float>.Shared.Return(scratchP);
-                    if (scratchDrop is not null) ArrayPool<float>.Shared.Return(scratchDrop);
-                }
-            });
+            }
+            finally
+            {
+                if (scratchP is not null) ArrayPool<float>.Shared.Return(scratchP);
+                if (scratchDrop is not null) ArrayPool<float>.Shared.Return(scratchDrop);
+            }
+        });
         if (probs is null) return y;
         return Autograd.Record(y, [q, k, v], () => AttentionBackward(q, k, v, y.Grad!, probs, scale, dropoutP, dropSeed, b * nh, tq, tk, hs, hv));
     }
-
-    /// <summary>Heads run one per thread with single-threaded GEMMs when there are several heads and threads.</summary>
-    private static IDisposable? HeadsInParallel(int heads) => heads > 1 && Gemm.Threads > 1 ? Gemm.SerialBlas() : null;
 
     /// <summary>
     /// Per (batch, head), with P the probabilities and P̃ = P ⊙ dropout mask:
@@ -92,7 +88,6 @@ public static partial class Ops
         var dk = k.RequiresGrad ? k.GradSpan().Length : 0;
         var dv = v.RequiresGrad ? v.GradSpan().Length : 0;
         _ = dq + dk + dv;
-        using var serial = HeadsInParallel(heads);
         Parallelism.For(heads, 2L * tq * tk * (hs + hv), (start, end) =>
         {
             var bufP = ArrayPool<float>.Shared.Rent(tq * tk);
