@@ -1,0 +1,46 @@
+using System.CommandLine;
+using CogLtx.Models;
+using CogLtx.Tensors;
+
+namespace CogLtx.Cli.Commands;
+
+/// <summary>
+/// <c>cogltx encode --model DIR --input in.safetensors --output out.safetensors</c>: runs a Hugging Face checkpoint
+/// directory (the model its config.json names: BertModel, RobertaForQuestionAnswering, …) in eval mode on int64
+/// <c>input_ids</c>, <c>attention_mask</c>, optional <c>token_type_ids</c> and <c>global_attention_mask</c>, and writes
+/// its outputs under transformers' names (<c>last_hidden_state</c>, <c>pooler_output</c>, <c>logits</c>,
+/// <c>start_logits</c>, <c>end_logits</c>).
+/// </summary>
+internal static class EncodeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Required = true, Description = "Checkpoint directory: config.json + model.safetensors" };
+        var input = new Option<string>("--input") { Required = true, Description = "safetensors with int64 input_ids (B, T), attention_mask, optional token_type_ids, global_attention_mask" };
+        var output = new Option<string>("--output") { Required = true, Description = "safetensors to write the outputs to" };
+        var strict = new Option<bool>("--strict") { Description = "Fail on any missing or unexpected checkpoint key" };
+        var command = new Command("encode", "Run a Hugging Face BERT/RoBERTa/Longformer checkpoint on ids from a safetensors file");
+        command.Options.Add(model);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(strict);
+        command.SetAction(parseResult =>
+        {
+            try
+            {
+                var (outputs, report) = EncodeRunner.Run(parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!,
+                    new LoadOptions { Strict = parseResult.GetValue(strict) });
+                if (!report.IsExact) Console.Error.WriteLine(report);
+                foreach (var (name, tensor) in outputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    Console.WriteLine($"{name} {Shapes.Format(tensor.Shape)}");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"encode: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
