@@ -17,10 +17,13 @@ public enum SplitMode
 public static class BlockSplitter
 {
     /// <summary>
-    /// Tokenizes <paramref name="text"/> once and splits it: mode D over the flat token list, or mode S over the
-    /// sentences found by <see cref="SentenceSegmenter"/>. Every block ends with the tokenizer's separator and maps
-    /// back to its span of <paramref name="text"/>. Answer token indices in <paramref name="properties"/> index the
-    /// whole text's token list in both modes. Empty (or whitespace-only) text gives no blocks.
+    /// Splits <paramref name="text"/> with <paramref name="tokenizer"/>: mode D tokenizes the whole text once and runs the
+    /// DP over it (as the reference does for 20News); mode S finds sentences with <see cref="SentenceSegmenter"/> and
+    /// tokenizes each on its own (as the reference tokenizes each NewsQA line or HotpotQA sentence, so a byte-level BPE
+    /// sees no newline tokens and no space prefix on a sentence's first word). Every block ends with the tokenizer's
+    /// separator and maps back to its span of <paramref name="text"/>. Answer token indices in
+    /// <paramref name="properties"/> index the whole token sequence (mode S: the sentences' tokens concatenated).
+    /// Empty (or whitespace-only) text gives no blocks.
     /// </summary>
     public static IReadOnlyList<Block> Split(string text, ITokenizer tokenizer, SplitMode mode, BlockIdCounter counter,
         CogLtxOptions? options = null, BlockProperties? properties = null)
@@ -28,29 +31,46 @@ public static class BlockSplitter
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(tokenizer);
         options ??= CogLtxOptions.Default;
-        var tokens = tokenizer.Tokenize(text);
         var sep = tokenizer.Specials.Sep;
         return mode switch
         {
-            SplitMode.Dp => DpSplitter.Split(tokens, sep, counter, options, properties),
-            SplitMode.Sentence => SentenceSplitter.Split(Sentences(text, tokens, properties), sep, counter, options.BlockSize),
+            SplitMode.Dp => DpSplitter.Split(tokenizer.Tokenize(text), sep, counter, options, properties),
+            SplitMode.Sentence => SentenceSplitter.Split(Sentences(SentenceTokens(text, tokenizer), properties), sep, counter, options.BlockSize),
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "split mode must be Sentence or Dp"),
         };
     }
 
-    // Sentences of the text; answer positions move from whole-text token indices to per-sentence ones.
-    private static IEnumerable<Sentence> Sentences(string text, IReadOnlyList<Token> tokens, BlockProperties? properties)
+    /// <summary>
+    /// The tokens of each sentence of <paramref name="text"/>, each sentence tokenized on its own, offsets moved back
+    /// into <paramref name="text"/>. Sentences without tokens are dropped.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<Token>> SentenceTokens(string text, ITokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var sentences = new List<IReadOnlyList<Token>>();
+        foreach (var (start, end) in SentenceSegmenter.Segment(text))
+        {
+            var tokens = tokenizer.Tokenize(text[start..end]);
+            if (tokens.Count == 0) continue;
+            sentences.Add([.. tokens.Select(t => t with { Start = t.Start + start, End = t.End + start })]);
+        }
+        return sentences;
+    }
+
+    // Sentences with their properties; answer positions move from whole-sequence token indices to per-sentence ones.
+    private static IEnumerable<Sentence> Sentences(IReadOnlyList<IReadOnlyList<Token>> sentences, BlockProperties? properties)
     {
         var offset = 0;
-        foreach (var group in SentenceSegmenter.GroupTokens(text, tokens))
+        foreach (var tokens in sentences)
         {
             var props = properties is null ? null : properties with
             {
                 AnswerStartToken = properties.AnswerStartToken - offset,
                 AnswerEndToken = properties.AnswerEndToken - offset,
             };
-            yield return new Sentence(group, props);
-            offset += group.Count;
+            yield return new Sentence(tokens, props);
+            offset += tokens.Count;
         }
     }
 }

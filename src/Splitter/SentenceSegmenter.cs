@@ -1,5 +1,3 @@
-using CogLtx.Text.Tokenization;
-
 namespace CogLtx.Splitter;
 
 /// <summary>
@@ -53,34 +51,6 @@ public static class SentenceSegmenter
         }
         AddTrimmed(text, start, text.Length, spans);
         return spans;
-    }
-
-    /// <summary>
-    /// Groups the tokens of the whole <paramref name="text"/> (tokenized once, so offsets and subwords are exactly
-    /// those of the full text) by sentence: a token belongs to the last sentence starting at or before its start.
-    /// Sentences that get no token are dropped.
-    /// </summary>
-    public static IReadOnlyList<IReadOnlyList<Token>> GroupTokens(string text, IReadOnlyList<Token> tokens)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        var spans = Segment(text);
-        var groups = new List<IReadOnlyList<Token>>();
-        var current = new List<Token>();
-        var s = 0;
-        foreach (var token in tokens)
-        {
-            var next = s;
-            while (next + 1 < spans.Count && spans[next + 1].Start <= token.Start) next++;
-            if (next != s && current.Count > 0)
-            {
-                groups.Add(current);
-                current = [];
-            }
-            s = next;
-            current.Add(token);
-        }
-        if (current.Count > 0) groups.Add(current);
-        return groups;
     }
 
     private static bool IsAbbreviation(string text, int sentenceStart, int dot, int end)

@@ -47,6 +47,16 @@ public sealed class BlockSplitterTests
         Assert.Equal(((int?)1, (int?)2), (blocks[1].AnswerStart, blocks[1].AnswerEnd));
     }
 
+    [Fact]
+    public void SentenceTokens_TokenizesEachSentenceOnItsOwn_OffsetsIntoTheWholeText()
+    {
+        // With a byte-level style tokenizer a sentence's first word has no "Ġ" when tokenized alone.
+        var text = "One two. Three four five!\nSix";
+        var sentences = BlockSplitter.SentenceTokens(text, new FakeTokenizer(byteLevelPrefix: true));
+        Assert.Equal([["One", "Ġtwo", "."], ["Three", "Ġfour", "Ġfive", "!"], ["Six"]], sentences.Select(g => g.Select(t => t.Text).ToArray()));
+        Assert.All(sentences.SelectMany(s => s), t => Assert.Equal(t.Text.TrimStart('Ġ'), text[t.Start..t.End]));
+    }
+
     [Theory]
     [InlineData(SplitMode.Sentence)]
     [InlineData(SplitMode.Dp)]

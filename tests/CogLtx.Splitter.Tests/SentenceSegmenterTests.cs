@@ -24,13 +24,4 @@ public sealed class SentenceSegmenterTests
         Assert.Empty(SentenceSegmenter.Segment(""));
         Assert.Empty(SentenceSegmenter.Segment(" \n\t "));
     }
-
-    [Fact]
-    public void GroupTokens_AssignsEveryTokenToItsSentence()
-    {
-        var text = "One two. Three four five!\nSix";
-        var tokens = new FakeTokenizer().Tokenize(text);
-        var groups = SentenceSegmenter.GroupTokens(text, tokens);
-        Assert.Equal([["One", "two", "."], ["Three", "four", "five", "!"], ["Six"]], groups.Select(g => g.Select(t => t.Text).ToArray()));
-    }
 }
