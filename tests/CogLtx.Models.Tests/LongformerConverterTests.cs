@@ -141,6 +141,21 @@ public sealed class LongformerConverterTests
         }
     }
 
+    /// <summary>In memory, as a baseline built from CogLTX's reasoner would: converted encoder + the RoBERTa classifier's head.</summary>
+    [Fact]
+    public void FromEncoder_ConvertedRobertaClassifier_ReproducesItsLogits()
+    {
+        var (roberta, _) = ModelLoader.Load<SequenceClassificationModel>(Fixtures.ModelDir("roberta-tiny-cls"));
+        var head = roberta.NamedParameters().Where(p => p.Name.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary(p => p.Name, p => p.Value);
+        var model = LongformerForSequenceClassification.FromEncoder(LongformerConverter.FromModel(roberta.Encoder, 256, 32), 3, head);
+        model.Eval();
+        using var _ = Autograd.NoGrad();
+        var expected = Fixtures.Expected("roberta-tiny-cls");
+        Fixtures.AssertClose(model.Forward(Fixtures.Input(expected)), expected.GetFloat("out.logits"), "logits");
+        var fresh = LongformerForSequenceClassification.FromEncoder(model.Longformer, 5);
+        Assert.Equal(5, fresh.NumLabels);
+    }
+
     [Fact]
     public void Convert_RejectsWrongSourcesAndWindows()
     {

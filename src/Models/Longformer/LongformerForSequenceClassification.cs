@@ -48,6 +48,28 @@ public sealed class LongformerForSequenceClassification : HeadModel
     }
 
     /// <summary>
+    /// A classifier over a copy of <paramref name="encoder"/> (e.g. from <see cref="LongformerConverter.FromModel"/>)
+    /// with <paramref name="numLabels"/> labels. <paramref name="classifier"/> may hold the head's tensors under their
+    /// HF names (<c>classifier.dense.*</c>, <c>classifier.out_proj.*</c>, as a RoBERTa classifier has them); heads
+    /// not given are initialised from <paramref name="seed"/>.
+    /// </summary>
+    public static LongformerForSequenceClassification FromEncoder(LongformerModel encoder, int numLabels, IReadOnlyDictionary<string, Tensor>? classifier = null, ulong seed = 0)
+    {
+        var tensors = encoder.NamedParameters().ToDictionary(p => $"{LongformerConfig.ModelType}.{p.Name}", p => p.Value);
+        foreach (var (name, value) in classifier ?? new Dictionary<string, Tensor>())
+        {
+            if (!name.StartsWith("classifier.", StringComparison.Ordinal)) throw new ArgumentException($"classifier tensor {name} is not under classifier.");
+            tensors[name] = value;
+        }
+        var config = encoder.Config with { NumLabelsField = numLabels, Id2Label = null, Label2Id = null, Architectures = ["LongformerForSequenceClassification"] };
+        var rng = new Rng(seed);
+        var vb = VarBuilder.FromTensors(tensors, "encoder and classifier in memory", rng.Fork(), allowInit: true);
+        var model = new LongformerForSequenceClassification(config, vb, rng.Fork());
+        if (vb.UnusedKeys.Count > 0) throw new ArgumentException($"tensors the classifier does not use: {string.Join(", ", vb.UnusedKeys)}");
+        return model;
+    }
+
+    /// <summary>
     /// Loads a checkpoint directory through <see cref="ModelLoader"/> (key normalisation, checks, missing head
     /// initialised and reported) and moves the weights into this class.
     /// </summary>
