@@ -126,6 +126,23 @@ public sealed class SlidingWindowAttentionTests
         Assert.True(MaxAbsDiff(output.Data, expected) < 1e-5);
     }
 
+    /// <summary>Row 0 has no global token (all its global slots unused) while row 1 has two; row 1 is padded on the left.</summary>
+    [Fact]
+    public void SlidingWindowAttention_UnevenGlobalsAndLeftPadding_MatchDenseReference()
+    {
+        int[] kinds = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 2, 1, 1, 1, 2, 1, 1, 1];
+        var x = MakeCase(13, 2, 10, 2, 3, 2, kinds);
+        Assert.Equal(2, x.Mask.MaxGlobal);
+        var r = Tensor.Randn(new Rng(8), 1f, x.B, x.T, x.C);
+        var output = Run(x);
+        Assert.True(MaxAbsDiff(output.Data, Reference(x, x.All.Select(ToDouble).ToList())) < 1e-5);
+        output.Backward(r.Data);
+        // Nothing flows into the unused global slots of row 0 (qg row 0) nor into the padded positions' keys and values.
+        Assert.All(x.Qg.Grad!.AsSpan(0, 2 * x.C).ToArray(), g => Assert.Equal(0f, g));
+        foreach (var t in new[] { x.K, x.V, x.Kg, x.Vg })
+            Assert.All(t.Grad!.AsSpan(10 * x.C, 2 * x.C).ToArray(), g => Assert.Equal(0f, g));
+    }
+
     /// <summary>
     /// Hand-worked: q = k = qg = kg = 0 makes every allowed key equally likely, so each output is the mean of the
     /// values it may see. T = 4, w = 1, kinds [global, local, local, padding], v = [1, 2, 4, 8], vg = [10, 20, 40, 80].
