@@ -7,6 +7,8 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All() =>
     [
+        TokenizeCommand.Create(),
+        SplitCommand.Create(),
         EncodeCommand.Create(),
         Bench(),
     ];
