@@ -1,0 +1,93 @@
+using CogLtx.Reasoner;
+using CogLtx.Tensors;
+
+namespace CogLtx.Baselines.Tests;
+
+public sealed class BaselineTrainerTests
+{
+    // The label is written as the document's first token (id 5 or 6): visible to head truncation.
+    private static List<BaselineExample> Data(int count) =>
+        [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var doc = TinyModels.Document(12, (ulong)i + 10);
+            doc[0] = 5 + i % 2;
+            return new BaselineExample($"x{i}", [], doc) { Label = i % 2 };
+        })];
+
+    private static TruncationBaseline Head(ulong seed, double dropout = 0.0)
+    {
+        var dropoutRng = new Rng(seed + 100);
+        var model = ReasonerModel.Create(TinyModels.Config(64, dropout), ReasonerTask.Classification, 2, Nn.VarBuilder.Fresh(new Rng(seed)), dropoutRng);
+        return new TruncationBaseline(model, new Truncation(TruncationKind.Head), TinyModels.Specials, maxLength: 16) { DropoutRng = dropoutRng };
+    }
+
+    [Fact]
+    public void Train_LowersTheLoss()
+    {
+        var options = new BaselineTrainingOptions { Epochs = 12, BatchSize = 4, AccumulationSteps = 1, LearningRate = 1e-2, Seed = 3 };
+        var result = new BaselineTrainer(Head(1), options).Train(Data(16));
+        Assert.Equal(48, result.Steps);
+        var first = result.Curve.Take(4).Average(p => p.Loss);
+        var last = result.Curve.TakeLast(4).Average(p => p.Loss);
+        Assert.True(last < 0.5 * first, $"loss went from {first:0.###} to {last:0.###}");
+    }
+
+    [Fact]
+    public void Train_Interrupted_ResumesToTheSameWeightsAsAnUninterruptedRun()
+    {
+        var options = new BaselineTrainingOptions { Epochs = 3, BatchSize = 2, AccumulationSteps = 2, LearningRate = 5e-3, Seed = 4, CheckpointEverySteps = 1 };
+        var data = Data(10);
+        var straight = Head(2, dropout: 0.1);
+        var full = new BaselineTrainer(straight, options).Train(data);
+
+        var dir = Path.Combine(Path.GetTempPath(), "cogltx-baseline-ckpt-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var cts = new CancellationTokenSource();
+            var first = Head(2, dropout: 0.1);
+            var stopAt = new SyncProgress(p => { if (p.TotalSteps == 5) cts.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() => new BaselineTrainer(first, options, dir).Train(data, stopAt, cts.Token));
+
+            var resumedModel = Head(2, dropout: 0.1);
+            var resumed = new BaselineTrainer(resumedModel, options, dir).Train(data);
+            Assert.Equal(5, resumed.ResumedAtStep);
+            Assert.Equal(full.Steps, resumed.Steps);
+            Assert.Equal(full.Curve.Select(p => p.Loss), resumed.Curve.Select(p => p.Loss));
+            var expected = straight.Model.StateDict();
+            foreach (var (name, value) in resumedModel.Model.StateDict()) Assert.Equal(expected[name].Data, value.Data);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Train_CheckpointOfOtherData_IsRejected()
+    {
+        var options = new BaselineTrainingOptions { Epochs = 1, BatchSize = 4, AccumulationSteps = 1, LearningRate = 1e-3 };
+        var dir = Path.Combine(Path.GetTempPath(), "cogltx-baseline-ckpt-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            new BaselineTrainer(Head(1), options, dir).Train(Data(8));
+            var e = Assert.Throws<InvalidDataException>(() => new BaselineTrainer(Head(1), options, dir).Train(Data(6)));
+            Assert.Contains("8 examples", e.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Options_Invalid_NameTheField()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new BaselineTrainingOptions { Epochs = 0 }.Validate());
+        Assert.Contains("Epochs", e.Message);
+    }
+
+    private sealed class SyncProgress(Action<BaselineTrainingProgress> report) : IProgress<BaselineTrainingProgress>
+    {
+        public void Report(BaselineTrainingProgress value) => report(value);
+    }
+}
