@@ -159,7 +159,7 @@ public static partial class Ops
         public SlidingWindowMask Mask = null!;
         public float[] PBand = null!, PCol = null!, PRow = null!;      // (B, NH, T, W), (B, NH, T, G), (B, NH, G, T): softmax before dropout
         public float[]? KeepBand, KeepCol, KeepRow;                     // dropout: 0 or 1/(1 − p) per probability, same layouts
-        public ulong[]? Seeds;                                          // one dropout stream per (b, h): deterministic under Parallel.For
+        public ulong[]? Seeds;                                          // one dropout stream per (b, h): deterministic however heads are split over threads
         public float[]? DQ, DK, DV, DQg, DKg, DVg;
 
         /// <summary>Forward multiply-adds per (b, h): the band and global columns twice (scores, values) plus the global rows.</summary>
@@ -204,7 +204,7 @@ public static partial class Ops
             return s;
         }
 
-
+        /// <summary>Gradient buffers of the inputs that want one (allocated here, before the parallel backward).</summary>
         public void PrepareGrads()
         {
             DQ = GradOf(Q); DK = GradOf(K); DV = GradOf(V);
