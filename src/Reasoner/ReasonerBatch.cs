@@ -10,8 +10,11 @@ namespace CogLtx.Reasoner;
 public sealed record ReasonerBatch(EncoderInput Input, ReasonerTask Task, int[] StartTargets, int[] EndTargets, int[] Labels,
     int[] RealLengths, IReadOnlyList<AssembledInput> Rows)
 {
-    /// <summary>Builds a batch and its targets (<see cref="ReasonerTargets"/>).</summary>
-    public static ReasonerBatch Create(IReadOnlyList<AssembledInput> rows, ReasonerTask task, int padId)
+    /// <summary>
+    /// Builds a batch and its targets (<see cref="ReasonerTargets"/>). For inference, <paramref name="requireTargets"/>
+    /// false lets classification inputs come without a label (their target is then 0 and meaningless).
+    /// </summary>
+    public static ReasonerBatch Create(IReadOnlyList<AssembledInput> rows, ReasonerTask task, int padId, bool requireTargets = true)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("a reasoner batch needs at least one input", nameof(rows));
@@ -32,7 +35,7 @@ public sealed record ReasonerBatch(EncoderInput Input, ReasonerTask Task, int[] 
             row.AttentionMask.CopyTo(mask.AsSpan(o));
             real[b] = row.BlockTokenCount;
             if (task == ReasonerTask.SpanQa) (starts[b], ends[b]) = ReasonerTargets.Span(row);
-            else labels[b] = ReasonerTargets.Label(row);
+            else if (requireTargets || row.Blocks.Any(k => k.Kind == BlockKind.Query && k.Label is not null)) labels[b] = ReasonerTargets.Label(row);
         }
         return new ReasonerBatch(new EncoderInput(ids, mask, batch, length, new int[batch * length]), task, starts, ends, labels, real, rows);
     }

@@ -1,0 +1,214 @@
+using CogLtx.Data;
+using CogLtx.Reasoner;
+using CogLtx.Splitter;
+using CogLtx.Tensors;
+using CogLtx.Text.Documents;
+using CogLtx.Text.Tokenization;
+using SplitterSentence = CogLtx.Splitter.Sentence;
+
+namespace CogLtx.Training;
+
+/// <summary>
+/// Turns data examples into query and document blocks (spec §1, §2, §7) with one tokenizer and one dataset-wide
+/// <see cref="BlockIdCounter"/>:
+/// <list type="bullet">
+/// <item>Span QA: query = [CLS] + slot words + question (mode S); the answer's first and last tokens mark their
+/// blocks (<c>start</c>/<c>end</c>); yes / no / no-answer point at their query slots.</item>
+/// <item>Classification: query = [CLS][SEP] carrying the label id (20News).</item>
+/// <item>Multi-label: query = [CLS] label name [SEP] carrying 1 (the document has the label) or 0 ([P] §4.4).</item>
+/// <item>Documents with sentences (HotpotQA, synthetic): one mode-S sentence each, supporting sentences relevant
+/// (relevance 1), origin = (title, index). Other documents: <see cref="TaskSetup.SplitMode"/>; a block is relevant
+/// when it overlaps a relevant span.</item>
+/// </list>
+/// </summary>
+public sealed class ExampleConverter
+{
+    /// <summary>Query relevance in QA (spec §1: HotpotQA 2; NewsQA 3). Only read when query tokens follow relevance.</summary>
+    public const int QaQueryRelevance = 2;
+
+    private readonly ITokenizer tokenizer;
+    private readonly TaskSetup setup;
+    private readonly CogLtxOptions options;
+
+    public ExampleConverter(ITokenizer tokenizer, TaskSetup setup, CogLtxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        this.tokenizer = tokenizer;
+        this.setup = setup.Validate();
+        this.options = options.Validate();
+        SlotPositions = CheckSlots();
+    }
+
+    /// <summary>z+ position of each query slot word (1, 2, … after [CLS]).</summary>
+    public IReadOnlyDictionary<string, int> SlotPositions { get; }
+
+    /// <summary>
+    /// Converts <paramref name="example"/>. Multi-label documents give one problem per label when
+    /// <paramref name="negativeRng"/> is null (inference), else their labels plus
+    /// <see cref="TaskSetup.NegativeLabelsPerPositive"/> random other labels each (training).
+    /// </summary>
+    public IReadOnlyList<CogLtxExample> Convert(LongDocExample example, BlockIdCounter counter, Rng? negativeRng = null)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(counter);
+        var tokens = tokenizer.Tokenize(example.Text);
+        return setup.Task switch
+        {
+            ReasonerTask.SpanQa => [ConvertQa(example, tokens, counter)],
+            ReasonerTask.Classification => [ConvertClassification(example, tokens, counter)],
+            ReasonerTask.MultiLabel => ConvertMultiLabel(example, tokens, counter, negativeRng),
+            _ => throw new InvalidOperationException($"unknown task {setup.Task}"),
+        };
+    }
+
+    /// <summary>Converts every example of a list with one counter (positions increase over the whole list).</summary>
+    public List<CogLtxExample> ConvertAll(IEnumerable<LongDocExample> examples, BlockIdCounter counter, Rng? negativeRng = null)
+    {
+        var result = new List<CogLtxExample>();
+        foreach (var e in examples) result.AddRange(Convert(e, counter, negativeRng));
+        return result;
+    }
+
+    private CogLtxExample ConvertQa(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter)
+    {
+        if (example.Question is null) throw new InvalidDataException($"example {example.Id}: span QA needs a question");
+        var prefix = string.Concat(setup.QuerySlots.Select(s => s + " "));
+        var questionTokens = tokenizer.Tokenize(prefix + example.Question);
+        int? slot = example.Answer?.Kind switch
+        {
+            Data.AnswerKind.Yes => SlotIndex(TaskSetup.YesSlot),
+            Data.AnswerKind.No => SlotIndex(TaskSetup.NoSlot),
+            Data.AnswerKind.NoAnswer => SlotIndex(TaskSetup.NoAnswerSlot),
+            _ => null,
+        };
+        var queryProps = new BlockProperties { Relevance = QaQueryRelevance, ExampleId = example.Id, AnswerStartToken = slot, AnswerEndToken = slot };
+        var query = SentenceSplitter.SplitQuery(questionTokens, tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, queryProps);
+
+        (int First, int Last)? answer = null;
+        if (example.Answer is { IsLocated: true } located)
+        {
+            var occurrence = located.Spans.FirstOrDefault(s => example.RelevantSpans.Any(r => r.Overlaps(s)), located.Spans[0]);
+            answer = occurrence.ToTokenRange(tokens);
+        }
+        var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, answer);
+        var hasTarget = slot is not null || answer is not null;
+        return Make(example, query, document, hasTarget);
+    }
+
+    private CogLtxExample ConvertClassification(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter)
+    {
+        int? label = example.Labels.Count == 1 ? LabelId(example, example.Labels[0]) : null;
+        if (example.Labels.Count > 1)
+            throw new InvalidDataException($"example {example.Id}: single-label classification, but it has {example.Labels.Count} labels");
+        var props = new BlockProperties { ExampleId = example.Id, Label = label, LabelName = label is { } l ? setup.LabelNames[l] : null };
+        var query = SentenceSplitter.SplitQuery([], tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, props);
+        var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, null);
+        return Make(example, query, document, label is not null);
+    }
+
+    private List<CogLtxExample> ConvertMultiLabel(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter, Rng? negativeRng)
+    {
+        var gold = example.Labels.Select(l => LabelId(example, l)).ToHashSet();
+        IEnumerable<int> queried = Enumerable.Range(0, setup.LabelNames.Count);
+        if (negativeRng is not null)
+        {
+            var negatives = Enumerable.Range(0, setup.LabelNames.Count).Where(l => !gold.Contains(l)).ToList();
+            negativeRng.Shuffle(negatives);
+            queried = gold.Order().Concat(negatives.Take(gold.Count * setup.NegativeLabelsPerPositive)).Order();
+        }
+        var result = new List<CogLtxExample>();
+        foreach (var label in queried)
+        {
+            var name = setup.LabelNames[label];
+            var props = new BlockProperties { ExampleId = example.Id, Label = gold.Contains(label) ? 1 : 0, LabelName = name };
+            var query = SentenceSplitter.SplitQuery(tokenizer.Tokenize(name), tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, props);
+            var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, null);
+            result.Add(Make(example, query, document, true) with { LabelId = label });
+        }
+        return result;
+    }
+
+    private static CogLtxExample Make(LongDocExample example, IReadOnlyList<Block> query, IReadOnlyList<Block> document, bool hasTarget) =>
+        new(example, new ExampleBlocks(query, document), hasTarget) { GoldRelevant = [.. document.Where(b => b.IsRelevant)] };
+
+    /// <summary>
+    /// Document blocks. Sentence-given documents: tokens are grouped by the sentence holding their start (tokens
+    /// between sentences form their own groups); answer token indices are taken relative to each group.
+    /// </summary>
+    private IReadOnlyList<Block> SplitDocument(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter,
+        BlockProperties baseProps, (int First, int Last)? answer)
+    {
+        if (example.Sentences is not { Count: > 0 } sentences)
+        {
+            var props = baseProps with { AnswerStartToken = answer?.First, AnswerEndToken = answer?.Last };
+            var blocks = BlockSplitter.Split(example.Text, tokenizer, setup.SplitMode, counter, options, props);
+            foreach (var b in blocks)
+                if (example.RelevantSpans.Any(r => r.Overlaps(b.Span))) b.Relevance = Math.Max(b.Relevance, 1);
+            return blocks;
+        }
+        var groups = new List<SplitterSentence>();
+        var current = new List<Token>();
+        var currentSentence = -1;
+        var offset = 0;
+        var s = 0;
+        void Flush()
+        {
+            if (current.Count == 0) return;
+            var sentence = currentSentence >= 0 ? sentences[currentSentence] : null;
+            var span = new CharSpan(current[0].Start, current[^1].End);
+            var relevant = sentence?.IsSupporting == true || example.RelevantSpans.Any(r => r.Overlaps(span));
+            var props = baseProps with
+            {
+                Relevance = relevant ? 1 : 0,
+                Origin = sentence is null ? null : new BlockOrigin(sentence.Title ?? "", sentence.Index),
+                AnswerStartToken = answer?.First - offset,
+                AnswerEndToken = answer?.Last - offset,
+            };
+            groups.Add(new SplitterSentence(current, props));
+            offset += current.Count;
+            current = [];
+        }
+        foreach (var token in tokens)
+        {
+            while (s < sentences.Count && sentences[s].Span.End <= token.Start) s++;
+            var inside = s < sentences.Count && sentences[s].Span.Start <= token.Start ? s : -1;
+            if (inside != currentSentence) Flush();
+            currentSentence = inside;
+            current.Add(token);
+        }
+        Flush();
+        return SentenceSplitter.Split(groups, tokenizer.Specials.Sep, counter, options.BlockSize);
+    }
+
+    private int LabelId(LongDocExample example, string label)
+    {
+        for (var i = 0; i < setup.LabelNames.Count; i++)
+            if (string.Equals(setup.LabelNames[i], label, StringComparison.Ordinal)) return i;
+        throw new InvalidDataException($"example {example.Id}: label \"{label}\" is not one of the model's labels ({string.Join(", ", setup.LabelNames)})");
+    }
+
+    private int? SlotIndex(string slot)
+    {
+        var i = setup.QuerySlots.ToList().IndexOf(slot);
+        return i < 0 ? null : i;
+    }
+
+    // Every slot word must be one token, so that slot k sits at z+ position k + 1.
+    private Dictionary<string, int> CheckSlots()
+    {
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (setup.QuerySlots.Count == 0) return positions;
+        var prefix = string.Concat(setup.QuerySlots.Select(s => s + " "));
+        var tokens = tokenizer.Tokenize(prefix + "x");
+        for (var i = 0; i < setup.QuerySlots.Count; i++)
+        {
+            var alone = tokenizer.Tokenize(setup.QuerySlots[i]);
+            if (alone.Count != 1 || tokens.Count <= i || tokens[i].End > prefix.Length)
+                throw new InvalidDataException(
+                    $"query slot \"{setup.QuerySlots[i]}\" is not a single token of this tokenizer ({alone.Count} tokens); " +
+                    "add it to the vocabulary or remove it from the task's query slots");
+            positions[setup.QuerySlots[i]] = i + 1;
+        }
+        return positions;
+    }
+}

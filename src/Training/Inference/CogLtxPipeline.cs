@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using CogLtx.Data;
+using CogLtx.MemRecall;
+using CogLtx.Reasoner;
+using CogLtx.Reasoner.Decoding;
+using CogLtx.Text.Documents;
+using Polly;
+using Polly.Fallback;
+using Polly.Timeout;
+
+namespace CogLtx.Training.Inference;
+
+/// <summary>Options of the embeddable pipeline.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>
+    /// Time allowed for the full CogLTX path (MemRecall + reasoner). When it runs out, the answer is computed the cheap
+    /// way (query + the first blocks that fit, no MemRecall) and the result says so. Null = no budget.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Span decoding constants (default: NewsQA's, −20 beyond 80 tokens).</summary>
+    public SpanDecodingOptions Decoding { get; init; } = SpanDecodingOptions.NewsQa;
+
+    /// <summary>Seed of the (unused in eval mode) dropout streams created at load.</summary>
+    public ulong Seed { get; init; }
+}
+
+/// <summary>A QA result: the prediction plus whether the cheaper fallback produced it, and how long it took.</summary>
+public sealed record QaResult(QaPrediction Prediction, bool UsedFallback, string? FallbackReason, TimeSpan Elapsed)
+{
+    public string Answer => Prediction.Answer;
+
+    public float Score => Prediction.Score;
+
+    public IReadOnlyList<KeyBlock> KeyBlocks => Prediction.KeyBlocks;
+
+    public MemRecallResult? Trace => Prediction.Trace;
+}
+
+/// <summary>
+/// A classification result. Single-label: <see cref="Labels"/> holds the argmax class and <see cref="Score"/> its
+/// probability. Multi-label: every label whose "has label" probability is above 0.5, <see cref="Score"/> the highest
+/// probability; <see cref="PerLabel"/> holds each label query's prediction.
+/// </summary>
+public sealed record ClassificationResult(IReadOnlyList<string> Labels, float Score, IReadOnlyList<float> Probabilities,
+    IReadOnlyList<KeyBlock> KeyBlocks, MemRecallResult? Trace, bool UsedFallback, string? FallbackReason, TimeSpan Elapsed,
+    IReadOnlyList<ClassPrediction>? PerLabel = null)
+{
+    public string Label => Labels.Count > 0 ? Labels[0] : "";
+}
+
+/// <summary>
+/// The trained CogLTX pipeline for applications: text in, prediction + key blocks (with character spans in the
+/// original text) + MemRecall trace out. Safe for concurrent calls: the models are in eval mode and never switched,
+/// no-grad scopes are per thread, each call builds its own blocks. Every call is cancellable; with a
+/// <see cref="PipelineOptions.TimeBudget"/> a Polly timeout guards the MemRecall path and a fallback strategy answers
+/// from head truncation instead, reported in <c>UsedFallback</c> / <c>FallbackReason</c>.
+/// </summary>
+public sealed class CogLtxPipeline
+{
+    private readonly CogLtxModels models;
+    private readonly CogLtxPredictor predictor;
+    private readonly ExampleConverter converter;
+    private readonly PipelineOptions options;
+
+    public CogLtxPipeline(CogLtxModels models, PipelineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        this.models = models;
+        this.options = options ?? new PipelineOptions();
+        models.Eval();
+        predictor = new CogLtxPredictor(models, this.options.Decoding);
+        converter = new ExampleConverter(models.Tokenizer, models.Setup, models.Options);
+    }
+
+    /// <summary>
+    /// Loads a model directory (<see cref="CogLtxModels.Save"/>), or a training output folder holding
+    /// <c>checkpoint/</c>, and puts the models in eval mode.
+    /// </summary>
+    public static CogLtxPipeline Load(string dir, PipelineOptions? options = null)
+    {
+        if (!File.Exists(Path.Combine(dir, CogLtxModels.ManifestFile)) && Checkpoints.CheckpointStore.Find(dir) is { } checkpoint) dir = checkpoint;
+        return new CogLtxPipeline(CogLtxModels.Load(dir, options?.Seed ?? 0), options);
+    }
+
+    public TaskSetup Setup => models.Setup;
+
+    /// <summary>Answers <paramref name="question"/> from <paramref name="document"/> (span-QA models).</summary>
+    public QaResult Answer(string question, string document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(document);
+        if (models.Setup.Task != ReasonerTask.SpanQa) throw new InvalidOperationException($"this model solves {models.Setup.Task}; call Classify");
+        var example = Convert(new LongDocExample { Id = "input", Text = document, Question = question })[0];
+        return Run(
+            token => predictor.Answer(example, useMemRecall: true, token),
+            () => predictor.Answer(example, useMemRecall: false, cancellationToken),
+            (p, fallback, reason, elapsed) => new QaResult(p, fallback, reason, elapsed),
+            cancellationToken);
+    }
+
+    /// <summary>Classifies <paramref name="document"/> (classification and multi-label models).</summary>
+    public ClassificationResult Classify(string document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (models.Setup.Task == ReasonerTask.SpanQa) throw new InvalidOperationException("this model answers questions; call Answer");
+        var examples = Convert(new LongDocExample { Id = "input", Text = document });
+        return Run(
+            token => examples.Select(e => predictor.Classify(e, useMemRecall: true, token)).ToList(),
+            () => examples.Select(e => predictor.Classify(e, useMemRecall: false, cancellationToken)).ToList(),
+            ToClassification,
+            cancellationToken);
+    }
+
+    private ClassificationResult ToClassification(List<ClassPrediction> predictions, bool fallback, string? reason, TimeSpan elapsed)
+    {
+        var names = models.Setup.LabelNames;
+        if (models.Setup.Task == ReasonerTask.Classification)
+        {
+            var p = predictions[0];
+            return new ClassificationResult([names[p.LabelId]], p.Probability, p.Probabilities, p.KeyBlocks, p.Trace, fallback, reason, elapsed);
+        }
+        var positive = predictions.Select((p, i) => (Label: names[i], P: p.Probabilities[1], Prediction: p)).ToList();
+        var chosen = positive.Where(x => x.P > 0.5f).OrderByDescending(x => x.P).ToList();
+        var top = positive.MaxBy(x => x.P);
+        return new ClassificationResult([.. chosen.Select(x => x.Label)], top.P, [.. positive.Select(x => x.P)],
+            top.Prediction.KeyBlocks, top.Prediction.Trace, fallback, reason, elapsed, predictions);
+    }
+
+    private IReadOnlyList<CogLtxExample> Convert(LongDocExample example)
+    {
+        var converted = converter.Convert(example, new BlockIdCounter());
+        if (converted.All(e => e.Blocks.DocumentBlocks.Count == 0)) throw new ArgumentException("the document is empty (no tokens)", nameof(example));
+        return converted;
+    }
+
+    private TResult Run<TPrediction, TResult>(Func<CancellationToken, TPrediction> primary, Func<TPrediction> fallback,
+        Func<TPrediction, bool, string?, TimeSpan, TResult> wrap, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (options.TimeBudget is not { } budget)
+            return wrap(primary(cancellationToken), false, null, clock.Elapsed);
+        string? reason = null;
+        var resilience = new ResiliencePipelineBuilder<TPrediction>()
+            .AddFallback(new FallbackStrategyOptions<TPrediction>
+            {
+                ShouldHandle = new PredicateBuilder<TPrediction>().Handle<TimeoutRejectedException>(),
+                FallbackAction = _ =>
+                {
+                    reason = $"time budget of {budget.TotalMilliseconds:0.#} ms ran out during MemRecall; answered from the first " +
+                             $"{models.Options.Capacity} tokens (head truncation) instead";
+                    return Outcome.FromResultAsValueTask(fallback());
+                },
+            })
+            .AddTimeout(budget)
+            .Build();
+        var prediction = resilience.Execute(token => primary(token), cancellationToken);
+        return wrap(prediction, reason is not null, reason, clock.Elapsed);
+    }
+}

@@ -1,0 +1,189 @@
+using CogLtx.MemRecall;
+using CogLtx.Reasoner;
+using CogLtx.Reasoner.Decoding;
+using CogLtx.Reasoner.Metrics;
+using CogLtx.Tensors;
+using CogLtx.Text.Documents;
+
+namespace CogLtx.Training.Inference;
+
+/// <summary>
+/// CogLTX inference on converted examples (spec §6; main_loop.py <c>prediction</c>): MemRecall with the judge selects z,
+/// the reasoner reads the unpadded z+, the head's output is decoded. Without MemRecall (<c>useMemRecall: false</c>)
+/// z is the query plus the first document blocks that fit the capacity (head truncation), the cheap fallback.
+/// Stateless: it never changes the models' mode (put them in eval mode first) and shares nothing between calls.
+/// </summary>
+public sealed class CogLtxPredictor
+{
+    private readonly CogLtxModels models;
+    private readonly MemRecaller memRecall;
+    private readonly IReadOnlyDictionary<int, AnswerKind> slots;
+
+    public CogLtxPredictor(CogLtxModels models, SpanDecodingOptions? decoding = null, SupportingFactMode supportingFacts = SupportingFactMode.Heuristic,
+        float supportingFactThreshold = 0.9f)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        this.models = models;
+        Decoding = decoding ?? SpanDecodingOptions.NewsQa;
+        SupportingFacts = supportingFacts;
+        SupportingFactThreshold = supportingFactThreshold;
+        memRecall = new MemRecaller(new JudgeScorer(models.Judge), models.Options);
+        slots = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).SlotPositions.ToDictionary(
+            p => p.Value,
+            p => p.Key switch
+            {
+                TaskSetup.YesSlot => AnswerKind.Yes,
+                TaskSetup.NoSlot => AnswerKind.No,
+                _ => AnswerKind.NoAnswer,
+            });
+    }
+
+    public SpanDecodingOptions Decoding { get; }
+
+    public SupportingFactMode SupportingFacts { get; }
+
+    /// <summary>run_hotpotqa.py <c>sp_threshold</c> (0.9 at HEAD).</summary>
+    public float SupportingFactThreshold { get; }
+
+    /// <summary>z: MemRecall's selection, or the head-truncation selection when <paramref name="useMemRecall"/> is false.</summary>
+    public (IReadOnlyList<Block> Blocks, IReadOnlyList<float> Scores, MemRecallResult? Trace) Select(ExampleBlocks example, bool useMemRecall, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        if (useMemRecall)
+        {
+            var result = memRecall.Run(example.QueryBlocks, example.DocumentBlocks, ct);
+            return (result.Blocks, result.FineScores, result);
+        }
+        var z = BlockBuffer.Sorted(example.QueryBlocks);
+        foreach (var block in example.DocumentBlocks)
+        {
+            if (z.TokenCount + block.Length > models.Options.Capacity) break;
+            z.Add(block);
+        }
+        return (z.ToList(), z.Select(_ => float.NaN).ToList(), null);
+    }
+
+    /// <summary>Span-QA prediction for one converted example.</summary>
+    public QaPrediction Answer(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        if (models.Setup.Task != ReasonerTask.SpanQa) throw new InvalidOperationException($"this model solves {models.Setup.Task}, not span QA");
+        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct);
+        ct.ThrowIfCancellationRequested();
+        var input = AssembledInput.From(z);
+        var batch = ReasonerBatch.Create([input], ReasonerTask.SpanQa, models.Reasoner.Encoder.PadTokenId);
+        ReasonerOutput output;
+        using (Autograd.NoGrad()) output = models.Reasoner.Forward(batch);
+        var queryLength = z.TakeWhile(b => b.Kind == BlockKind.Query).Sum(b => b.Length);
+        var layout = new SpanLayout(input.Length, queryLength, slots);
+        var span = SpanDecoder.Decode(output.StartLogits!.Data, output.EndLogits!.Data, layout, Decoding);
+        CharSpan? chars = null;
+        var text = span.Kind switch
+        {
+            AnswerKind.Yes => TaskSetup.YesSlot,
+            AnswerKind.No => TaskSetup.NoSlot,
+            _ => "",
+        };
+        if (span.Kind == AnswerKind.Span && CharsOf(input, span.Start, span.End) is { } c)
+        {
+            chars = c;
+            text = example.Text[c.Start..c.End];
+        }
+        var facts = PredictSupportingFacts(input, scores, span);
+        return new QaPrediction(text, span.Kind, chars, span.Score, KeyBlocks(z, scores, example.Text), trace, facts);
+    }
+
+    /// <summary>Classification (or one multi-label query) prediction for one converted example.</summary>
+    public ClassPrediction Classify(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        if (models.Setup.Task == ReasonerTask.SpanQa) throw new InvalidOperationException("this model solves span QA, not classification");
+        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct);
+        ct.ThrowIfCancellationRequested();
+        var batch = ReasonerBatch.Create([AssembledInput.From(z)], models.Setup.Task, models.Reasoner.Encoder.PadTokenId, requireTargets: false);
+        Tensor logits;
+        using (Autograd.NoGrad()) logits = models.Reasoner.Forward(batch).Logits!;
+        var probabilities = Softmax(logits.Data);
+        var best = 0;
+        for (var i = 1; i < probabilities.Length; i++)
+            if (probabilities[i] > probabilities[best]) best = i;
+        return new ClassPrediction(best, probabilities[best], probabilities, KeyBlocks(z, scores, example.Text), trace);
+    }
+
+    /// <summary>Character span of z+ tokens [start, end] in the document (special tokens skipped); null if none has characters.</summary>
+    internal static CharSpan? CharsOf(AssembledInput input, int start, int end)
+    {
+        int first = -1, last = -1;
+        for (var i = 0; i < input.Blocks.Length; i++)
+        {
+            var block = input.Blocks[i];
+            if (block.Kind != BlockKind.Document) continue;
+            var span = input.BlockSpans[i];
+            for (var t = Math.Max(start, span.Start); t <= Math.Min(end, span.End - 1); t++)
+            {
+                var chars = block.TokenOffsets[t - span.Start];
+                if (chars.IsEmpty) continue;
+                if (first < 0 || chars.Start < first) first = chars.Start;
+                if (chars.End > last) last = chars.End;
+            }
+        }
+        return first < 0 ? null : new CharSpan(first, last);
+    }
+
+    private IReadOnlyList<SupportingFact> PredictSupportingFacts(AssembledInput input, IReadOnlyList<float> scores, SpanPrediction span)
+    {
+        var blocks = input.Blocks;
+        if (!blocks.Any(b => b.Origin is not null) || scores.Any(float.IsNaN)) return [];
+        var facts = new List<SupportingFact>();
+        void Add(BlockOrigin o)
+        {
+            var fact = new SupportingFact(o.Title, o.SentenceIndex);
+            if (!facts.Contains(fact)) facts.Add(fact);
+        }
+        var byScore = Enumerable.Range(0, blocks.Length).Where(i => blocks[i].Kind == BlockKind.Document && blocks[i].Origin is not null)
+            .OrderByDescending(i => scores[i]).ToList();
+        if (SupportingFacts == SupportingFactMode.TopFine)
+        {
+            foreach (var i in byScore.Take(2)) Add(blocks[i].Origin!);
+            return facts;
+        }
+        // (a) the sentence holding the answer's end
+        if (span.Kind == AnswerKind.Span)
+            for (var i = 0; i < blocks.Length; i++)
+                if (input.BlockSpans[i].Start <= span.End && span.End < input.BlockSpans[i].End && blocks[i].Origin is { } o) Add(o);
+        // (b) best-scored blocks of new paragraphs until two facts
+        foreach (var i in byScore)
+        {
+            if (facts.Count >= 2) break;
+            if (facts.All(f => f.Title != blocks[i].Origin!.Title)) Add(blocks[i].Origin!);
+        }
+        // (c) other sentences of the chosen paragraphs above the threshold (sentence 0 gets +0.05)
+        var paragraphs = facts.Where(f => f.SentenceIndex != 0).Select(f => f.Title).ToHashSet();
+        foreach (var i in byScore)
+        {
+            var o = blocks[i].Origin!;
+            if (paragraphs.Contains(o.Title) && scores[i] + (o.SentenceIndex == 0 ? 0.05f : 0f) > SupportingFactThreshold) Add(o);
+        }
+        return facts;
+    }
+
+    private static List<KeyBlock> KeyBlocks(IReadOnlyList<Block> z, IReadOnlyList<float> scores, string text)
+    {
+        var result = new List<KeyBlock>();
+        for (var i = 0; i < z.Count; i++)
+        {
+            var b = z[i];
+            if (b.Kind != BlockKind.Document) continue;
+            result.Add(new KeyBlock(b.Position, b.Span, b.Span.IsEmpty ? "" : text[b.Span.Start..b.Span.End], scores[i], b.Origin));
+        }
+        return result;
+    }
+
+    private static float[] Softmax(float[] logits)
+    {
+        var max = logits.Max();
+        var exp = logits.Select(x => Math.Exp(x - max)).ToArray();
+        var sum = exp.Sum();
+        return [.. exp.Select(e => (float)(e / sum))];
+    }
+}

@@ -1,0 +1,241 @@
+using CogLtx.Nn;
+using CogLtx.Reasoner;
+using CogLtx.Tensors;
+using CogLtx.Text.Documents;
+using CogLtx.Training.Relevance;
+
+namespace CogLtx.Training;
+
+/// <summary>Training produced a NaN or infinite loss or gradient; training stops instead of continuing on it.</summary>
+public sealed class TrainingDivergedException(string message, Exception? inner = null) : ArithmeticException(message, inner);
+
+/// <summary>
+/// Joint training of judge and reasoner (spec §5.1; paper Algorithm 1; main_loop.py): every outer epoch trains the
+/// judge for one epoch on §5.2 samples while caching each block's score, then the reasoner for one epoch on §5.3 samples
+/// built from those cached scores; with latent relevance, interventions (§5.4) log relabellings that are applied after
+/// the reasoner epoch from <see cref="CogLtxOptions.FirstRelabelEpoch"/> on. Each model has its own AdamW (weight decay
+/// per <see cref="TrainingOptions.WeightDecay"/>) and the paper's schedule (§5.6/§9.8: 10% warm-up, linear decay to
+/// 0.1·max, stepped per optimizer step), with gradient accumulation and clipping. A non-finite loss or gradient stops
+/// training with <see cref="TrainingDivergedException"/> before any parameter changes.
+/// Checkpoints (<see cref="Checkpoints.CheckpointStore"/>) hold both models, optimizer and schedule state, relevance
+/// labels, estimations, random streams and the position in the sample plan, so a resumed run continues with exactly
+/// the numbers an uninterrupted run would produce.
+/// </summary>
+public sealed partial class JointTrainer
+{
+    private readonly CogLtxModels models;
+    private readonly TrainingOptions options;
+    private readonly List<CogLtxExample> examples;
+    private readonly Dictionary<long, Block> blocks = [];
+    private readonly AdamW judgeOptimizer;
+    private readonly AdamW reasonerOptimizer;
+    private readonly Rng sampleRng;
+    private readonly Intervention intervention;
+    private readonly RelevanceChanges changes = new();
+    private readonly string? checkpointRoot;
+    private TrainingState state = new();
+
+    /// <summary>
+    /// A trainer starting from scratch on <paramref name="train"/> (converted with <paramref name="models"/>' tokenizer
+    /// and setup). Examples without a target are left out. With <see cref="RelevanceSource.Latent"/>, document relevance
+    /// is reset (answer-carrying blocks stay relevant in span QA) and optionally BM25-initialised.
+    /// </summary>
+    /// <param name="checkpointRoot">Folder for checkpoints (null: none are written).</param>
+    public JointTrainer(CogLtxModels models, IReadOnlyList<CogLtxExample> train, TrainingOptions options, string? checkpointRoot)
+        : this(models, train, options, checkpointRoot, fresh: true)
+    {
+    }
+
+    private JointTrainer(CogLtxModels models, IReadOnlyList<CogLtxExample> train, TrainingOptions options, string? checkpointRoot, bool fresh)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(train);
+        this.models = models;
+        this.options = options.Validate();
+        this.checkpointRoot = checkpointRoot;
+        models.SetTrainingOptions(options);
+        examples = [.. train.Where(e => e.HasTarget)];
+        SkippedExamples = train.Count - examples.Count;
+        if (examples.Count == 0) throw new ArgumentException($"none of the {train.Count} training examples has a target (answer located in the text, or a label)", nameof(train));
+        foreach (var b in examples.SelectMany(e => e.Blocks.AllBlocks))
+            if (!blocks.TryAdd(b.Position, b))
+                throw new ArgumentException($"block position {b.Position} appears twice: convert the whole training set with one BlockIdCounter", nameof(train));
+        sampleRng = new Rng(options.Seed);
+        intervention = new Intervention(models.Options);
+        judgeOptimizer = new AdamW(AdamW.DecayGroups(models.Judge.NamedParameters(), options.WeightDecay), options.JudgeLearningRate);
+        reasonerOptimizer = new AdamW(AdamW.DecayGroups(models.Reasoner.NamedParameters(), options.WeightDecay), options.ReasonerLearningRate);
+        state.ExampleCount = examples.Count;
+        state.LastPosition = blocks.Keys.Max();
+        if (fresh) InitialiseRelevance();
+    }
+
+    /// <summary>Examples left out because they have no training target.</summary>
+    public int SkippedExamples { get; }
+
+    /// <summary>The examples trained on.</summary>
+    public IReadOnlyList<CogLtxExample> Examples => examples;
+
+    public CogLtxModels Models => models;
+
+    /// <summary>
+    /// Resumes from the newest checkpoint under <paramref name="checkpointRoot"/>: loads the models it holds, converts
+    /// the training data with them through <paramref name="convert"/> (the same data in the same order gives the same
+    /// block positions; this is checked), and restores the optimizers, schedules, random streams, labels and plan.
+    /// </summary>
+    public static JointTrainer Resume(string checkpointRoot, Func<CogLtxModels, IReadOnlyList<CogLtxExample>> convert)
+    {
+        ArgumentNullException.ThrowIfNull(convert);
+        var dir = Checkpoints.CheckpointStore.Find(checkpointRoot)
+            ?? throw new DirectoryNotFoundException($"no complete checkpoint under {checkpointRoot}");
+        var models = CogLtxModels.Load(dir);
+        var trainOptions = models.Manifest.Training
+            ?? throw new InvalidDataException($"{dir}: the checkpoint records no training options, so it cannot be resumed");
+        var trainer = new JointTrainer(models, convert(models), trainOptions, checkpointRoot, fresh: false);
+        trainer.RestoreState(dir);
+        return trainer;
+    }
+
+    /// <summary>
+    /// Runs (or continues) training until all epochs are done or <see cref="TrainingOptions.StopAfterSteps"/> steps are
+    /// reached. Cancellation is observed between micro-batches; the last checkpoint stays valid.
+    /// </summary>
+    public TrainingResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        string? lastCheckpoint = null;
+        while (state.Epoch < options.Epochs)
+        {
+            var stopped = RunPhase(state.Phase, progress, cancellationToken, ref lastCheckpoint);
+            if (stopped) return new TrainingResult(false, state.TotalSteps, [.. state.History], SkippedExamples, lastCheckpoint);
+        }
+        return new TrainingResult(true, state.TotalSteps, [.. state.History], SkippedExamples, lastCheckpoint);
+    }
+
+    // One phase from state.PhaseStep to its end; true when StopAfterSteps was reached.
+    private bool RunPhase(TrainingPhase phase, IProgress<TrainingProgress>? progress, CancellationToken ct, ref string? lastCheckpoint)
+    {
+        if (state.Plan is null) BuildPlan(phase);
+        var plan = state.Plan!.Select(p => new BlockBuffer(p.Select(pos => blocks[pos]))).ToList();
+        var microBatches = plan.Chunk(options.BatchSize).ToList();
+        var steps = (microBatches.Count + options.AccumulationSteps - 1) / options.AccumulationSteps;
+        var model = phase == TrainingPhase.Judge ? (Module)models.Judge : models.Reasoner;
+        var optimizer = phase == TrainingPhase.Judge ? judgeOptimizer : reasonerOptimizer;
+        var schedule = Schedule(phase);
+        model.Train();
+        while (state.PhaseStep < steps)
+        {
+            var group = microBatches.Skip(state.PhaseStep * options.AccumulationSteps).Take(options.AccumulationSteps).ToList();
+            var rows = group.Sum(g => g.Length);
+            optimizer.ZeroGrad();
+            var lossSum = 0.0;
+            foreach (var micro in group)
+            {
+                ct.ThrowIfCancellationRequested();
+                var inputs = micro.Select(b => b.Assemble()).ToList();
+                var loss = phase == TrainingPhase.Judge ? JudgeMicroStep(inputs, rows) : ReasonerMicroStep(inputs, rows);
+                lossSum += loss * inputs.Count;
+            }
+            var lr = schedule.LearningRate(optimizer.Steps);
+            ClipAndStep(model, optimizer, lr, phase);
+            state.PhaseStep++;
+            state.TotalSteps++;
+            state.PhaseLossSum += lossSum;
+            state.PhaseLossCount += rows;
+            progress?.Report(new TrainingProgress(state.Epoch, options.Epochs, phase, state.PhaseStep, steps, lossSum / rows, lr, state.TotalSteps));
+            var stop = options.StopAfterSteps > 0 && state.TotalSteps >= options.StopAfterSteps;
+            if (state.PhaseStep < steps && (stop || (options.CheckpointEverySteps > 0 && state.TotalSteps % options.CheckpointEverySteps == 0)))
+                lastCheckpoint = SaveCheckpoint() ?? lastCheckpoint;
+            if (stop && state.PhaseStep < steps) return true;
+        }
+        FinishPhase(phase, steps);
+        lastCheckpoint = SaveCheckpoint() ?? lastCheckpoint;
+        return options.StopAfterSteps > 0 && state.TotalSteps >= options.StopAfterSteps && state.Epoch < options.Epochs;
+    }
+
+    private void BuildPlan(TrainingPhase phase)
+    {
+        var sets = examples.Select(e => e.Blocks).ToList();
+        var samples = phase == TrainingPhase.Judge
+            ? JudgeSamples.Build(sets, sampleRng, models.Options)
+            : ReasonerSamples.Build(sets, sampleRng, models.Options);
+        sampleRng.Shuffle(samples);
+        state.Plan = [.. samples.Select(s => s.Select(b => b.Position).ToArray())];
+        state.PhaseStep = 0;
+        state.PhaseLossSum = 0;
+        state.PhaseLossCount = 0;
+        var steps = StepsFor(samples.Count);
+        if (phase == TrainingPhase.Judge && state.JudgeStepsPerEpoch == 0) state.JudgeStepsPerEpoch = steps;
+        if (phase == TrainingPhase.Reasoner && state.ReasonerStepsPerEpoch == 0) state.ReasonerStepsPerEpoch = steps;
+    }
+
+    private int StepsFor(int samples)
+    {
+        var micro = (samples + options.BatchSize - 1) / options.BatchSize;
+        return Math.Max(1, (micro + options.AccumulationSteps - 1) / options.AccumulationSteps);
+    }
+
+    /// <summary>The paper's schedule over all epochs of one model (§9.8), its length fixed by the first epoch's plan.</summary>
+    private ILrSchedule Schedule(TrainingPhase phase)
+    {
+        var perEpoch = phase == TrainingPhase.Judge ? state.JudgeStepsPerEpoch : state.ReasonerStepsPerEpoch;
+        var peak = phase == TrainingPhase.Judge ? options.JudgeLearningRate : options.ReasonerLearningRate;
+        return LrSchedules.CogLtxPaper(peak, Math.Max(1, perEpoch * options.Epochs), options.WarmupFraction, options.FinalLearningRateFraction);
+    }
+
+    private void FinishPhase(TrainingPhase phase, int steps)
+    {
+        var meanLoss = state.PhaseLossCount == 0 ? double.NaN : state.PhaseLossSum / state.PhaseLossCount;
+        state.Plan = null;
+        state.PhaseStep = 0;
+        state.PhaseLossSum = 0;
+        state.PhaseLossCount = 0;
+        if (phase == TrainingPhase.Judge)
+        {
+            state.JudgeEpochLoss = meanLoss;
+            state.JudgeEpochSteps = steps;
+            state.Phase = TrainingPhase.Reasoner;
+            return;
+        }
+        var relabelled = 0;
+        var logged = changes.Count;
+        if (options.Relevance == RelevanceSource.Latent && state.Epoch >= models.Options.FirstRelabelEpoch) relabelled = changes.Apply();
+        else changes.Clear();
+        state.History.Add(new EpochSummary(state.Epoch, state.JudgeEpochLoss, meanLoss, state.JudgeEpochSteps, steps, logged, relabelled));
+        state.Phase = TrainingPhase.Judge;
+        state.Epoch++;
+    }
+
+    private void ClipAndStep(Module model, AdamW optimizer, double lr, TrainingPhase phase)
+    {
+        var parameters = model.Parameters();
+        var norm = options.MaxGradNorm > 0 ? GradClip.ClipGradNorm(parameters, options.MaxGradNorm) : GradClip.TotalNorm(parameters);
+        if (!float.IsFinite(norm))
+            throw new TrainingDivergedException($"epoch {state.Epoch}, {phase} step {state.PhaseStep + 1}: the gradient norm is {norm}; stopping before the update");
+        optimizer.LearningRate = lr;
+        try
+        {
+            optimizer.Step();
+        }
+        catch (NonFiniteException e)
+        {
+            throw new TrainingDivergedException($"epoch {state.Epoch}, {phase} step {state.PhaseStep + 1}: {e.Message}", e);
+        }
+    }
+
+    private void InitialiseRelevance()
+    {
+        if (options.Relevance != RelevanceSource.Latent) return;
+        foreach (var e in examples)
+        {
+            foreach (var b in e.Blocks.DocumentBlocks)
+                b.Relevance = models.Setup.Task == ReasonerTask.SpanQa && (b.AnswerStart is not null || b.AnswerEnd is not null) ? 1 : 0;
+            if (options.InitRelevance == RelevanceInit.Bm25)
+                RelevanceInitializer.InitBm25(e.Blocks, b => models.Tokenizer.Decode(b.Ids), null, models.Options);
+        }
+    }
+
+    private void CheckFinite(double loss, TrainingPhase phase)
+    {
+        if (!double.IsFinite(loss))
+            throw new TrainingDivergedException($"epoch {state.Epoch}, {phase} step {state.PhaseStep + 1}: the loss is {loss}; stopping before the backward pass");
+    }
+}
