@@ -56,6 +56,8 @@ public sealed class DataFetcher(Downloader downloader, Action<string>? log = nul
             if (present.Count == set.Files.Count) return present;
         }
 
+        if (mirrorRequired && mirrorDirectory is not null && !Directory.Exists(mirrorDirectory))
+            throw new FileNotFoundException($"mirror directory {mirrorDirectory} does not exist");
         if (mirrorDirectory is not null && !SameDirectory(mirrorDirectory, dataDirectory))
         {
             foreach (var set in dataset.FileSets)

@@ -75,7 +75,8 @@ public sealed class Downloader
         catch (Exception e) when (e is TransientDownloadException or HttpRequestException or IOException or TimeoutRejectedException)
         {
             var reason = e is TimeoutRejectedException ? $"attempt timed out after {options.AttemptTimeout}" : e.Message;
-            throw new DownloadException($"download of {url} failed after {attempts} attempts: {reason}; the partial file {part} is kept for resuming", e);
+            var kept = File.Exists(part) && new FileInfo(part).Length > 0 ? $"; the partial file {part} is kept for resuming" : "";
+            throw new DownloadException($"download of {url} failed after {attempts} attempts: {reason}{kept}", e);
         }
 
         string verification;
