@@ -27,4 +27,13 @@ public sealed class BbcNewsReaderTests
         Assert.Equal(3, skipped.Train.Count + skipped.Test.Count);
         Assert.Equal("bbc/sport/002.txt", Assert.Single(skipped.Skipped).Entry);
     }
+
+    [Fact]
+    public void Read_OriginalZipLayout_GivesTheSameArticlesAsTheTarGzRepack()
+    {
+        var fromZip = BbcNewsReader.Read(TestPaths.Sample("bbc-sample.zip"));
+        var fromTar = BbcNewsReader.Read(TestPaths.Sample("bbc-sample.tar.gz"));
+        Assert.Equal(fromTar.Train.Select(e => (e.Id, e.Text)), fromZip.Train.Select(e => (e.Id, e.Text)));
+        Assert.Equal(fromTar.Test.Select(e => (e.Id, e.Text)), fromZip.Test.Select(e => (e.Id, e.Text)));
+    }
 }

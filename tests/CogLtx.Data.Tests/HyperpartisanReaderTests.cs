@@ -1,3 +1,5 @@
+using System.IO.Compression;
+
 namespace CogLtx.Data.Tests;
 
 public sealed class HyperpartisanReaderTests
@@ -47,5 +49,22 @@ public sealed class HyperpartisanReaderTests
         File.WriteAllText(path, File.ReadAllText(Articles).Replace("</p>\n\t</article>\n\t<article id=\"0000002\"", "\n\t</article>\n\t<article id=\"0000002\""));
         var error = Assert.Throws<DataFormatException>(() => HyperpartisanReader.Read(path, Truth));
         Assert.StartsWith("articles-bad.xml:8: malformed XML", error.Message);
+    }
+
+    [Fact]
+    public void Read_PublishedZips_AreReadLikeTheXml()
+    {
+        using var temp = new TempDir();
+        string Zip(string xml)
+        {
+            var path = temp.File(Path.GetFileNameWithoutExtension(xml) + ".zip");
+            using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+            zip.CreateEntryFromFile(xml, Path.GetFileName(xml));
+            return path;
+        }
+        var truth = Zip(Truth);
+        var data = HyperpartisanReader.Read(Zip(Articles), truth, OnError.Skip);
+        Assert.Equal(2, data.Train.Count + data.Test.Count);
+        Assert.Equal(2, HyperpartisanReader.CountArticles(truth));
     }
 }
