@@ -100,4 +100,35 @@ public sealed partial class Tensor
 
     /// <summary>Backpropagates with an explicit output gradient (vector-Jacobian product).</summary>
     public void Backward(ReadOnlySpan<float> seed) => Autograd.Backward(this, seed);
+
+    /// <summary>
+    /// The gradient buffer a backward kernel writes into. On the first contribution (no gradient yet) a new,
+    /// uninitialised buffer is attached and <paramref name="fresh"/> is true: the kernel must then write every
+    /// entry (=) rather than accumulate (+=), which saves zeroing and re-reading a buffer per op.
+    /// </summary>
+    internal float[] GradBuffer(out bool fresh)
+    {
+        if (Grad is { } g)
+        {
+            fresh = false;
+            return g;
+        }
+        fresh = true;
+        return Grad = GC.AllocateUninitializedArray<float>(Size);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="g"/> (same layout) into the gradient. With no gradient yet, <paramref name="adopt"/>
+    /// takes <paramref name="g"/> itself as the buffer: the caller hands it over (an op output's gradient,
+    /// which autograd drops right after that op's backward); otherwise it is copied.
+    /// </summary>
+    internal void AccumulateGrad(float[] g, bool adopt)
+    {
+        if (Grad is null)
+        {
+            Grad = adopt ? g : (float[])g.Clone();
+            return;
+        }
+        System.Numerics.Tensors.TensorPrimitives.Add(Grad, g, Grad);
+    }
 }

@@ -35,8 +35,8 @@ internal static class Kernels
         for (; i < x.Length; i++) destination[i] = TOp.Invoke(x[i]);
     }
 
-    /// <summary>destination[i] += Op(x[i], y[i]) (gradients accumulate).</summary>
-    public static void MapAdd<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) where TOp : IBinaryOperator
+    /// <summary>destination[i] += Op(x[i], y[i]) when accumulating (gradients), else destination[i] = Op(x[i], y[i]).</summary>
+    public static void Apply<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, bool accumulate) where TOp : IBinaryOperator
     {
         if (y.Length != x.Length || destination.Length < x.Length) throw new ArgumentException("span lengths differ");
         var i = 0;
@@ -47,11 +47,12 @@ internal static class Kernels
             ref var dr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
             for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                var d = Vector512.LoadUnsafe(ref dr, (nuint)i);
-                (d + TOp.Invoke(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i))).StoreUnsafe(ref dr, (nuint)i);
+                var v = TOp.Invoke(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i));
+                if (accumulate) v += Vector512.LoadUnsafe(ref dr, (nuint)i);
+                v.StoreUnsafe(ref dr, (nuint)i);
             }
         }
-        for (; i < x.Length; i++) destination[i] += TOp.Invoke(x[i], y[i]);
+        for (; i < x.Length; i++) destination[i] = TOp.Invoke(x[i], y[i]) + (accumulate ? destination[i] : 0f);
     }
 }
 

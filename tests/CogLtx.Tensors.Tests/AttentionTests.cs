@@ -87,6 +87,11 @@ public sealed class AttentionTests
         GradCheck.Assert(x => Ops.ScaledDotProductAttention(x[0], x[1], x[2], PaddingMask(), 0.6f, 0.3f, new Rng(11)), Qkv(40), eps: 1e-3f);
 
     [Fact]
+    public void Attention_SelfWithOneTensor_Backward_MatchesFiniteDifferences() =>
+        // q = k = v: the three gradient contributions land in one buffer.
+        GradCheck.Assert(x => Ops.ScaledDotProductAttention(x[0], x[0], x[0], PaddingMask(), 0.6f), [T.Param(60, 2, 2, 4, 3)], eps: 1e-3f);
+
+    [Fact]
     public void Attention_Dropout_ZeroesSomeProbabilities_Deterministically()
     {
         var q = Qkv(50);

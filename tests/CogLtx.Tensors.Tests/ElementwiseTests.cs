@@ -57,8 +57,15 @@ public sealed class ElementwiseTests
         GradCheck.Assert(x => Ops.Mul(x[0], x[1]), [T.Param(5, sa), T.Param(6, sb)]);
 
     [Fact]
-    public void Mul_SameTensorTwice_Backward_MatchesFiniteDifferences() =>
+    public void SameTensorTwice_Backward_MatchesFiniteDifferences()
+    {
+        // x·x, x + x, x − x (gradient 0) and x + x·x: one tensor feeding both operands.
         GradCheck.Assert(x => Ops.Mul(x[0], x[0]), [T.Param(7, 2, 3)]);
+        GradCheck.Assert(x => Ops.Add(x[0], x[0]), [T.Param(8, 2, 3)]);
+        GradCheck.Assert(x => Ops.Sub(x[0], x[0]), [T.Param(9, 2, 3)]);
+        GradCheck.Assert(x => Ops.Add(x[0], Ops.Mul(x[0], x[0])), [T.Param(10, 2, 3)]);
+        GradCheck.Assert(x => Ops.Add(Ops.Reshape(x[0], 3, 2), Ops.Reshape(x[0], 3, 2)), [T.Param(11, 2, 3)]);
+    }
 
     [Fact]
     public void Scale_And_AddScalar_ForwardAndBackward()

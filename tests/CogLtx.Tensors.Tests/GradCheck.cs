@@ -17,6 +17,18 @@ internal static class GradCheck
         var cotangent = new float[output.Size];
         for (var i = 0; i < cotangent.Length; i++) cotangent[i] = r.NextGaussian();
         output.Backward(cotangent);
+        var first = inputs.Select(t => t.Grad is null ? null : (float[])t.Grad.Clone()).ToArray();
+        // A second pass must add the same amount again: exercises the accumulate (+=) path of every kernel,
+        // the first pass having taken the fresh-buffer (=) path.
+        f(inputs).Backward(cotangent);
+        for (var n = 0; n < inputs.Length; n++)
+        {
+            if (!inputs[n].RequiresGrad || first[n] is null) continue;
+            for (var j = 0; j < inputs[n].Size; j++)
+                Xunit.Assert.True(Math.Abs(inputs[n].Grad![j] - 2 * first[n]![j]) <= 1e-5 * (1 + Math.Abs(first[n]![j])),
+                    $"input {n} element {j}: second backward gives {inputs[n].Grad![j]:G6}, expected 2 × {first[n]![j]:G6}");
+            inputs[n].Grad = first[n];
+        }
         for (var n = 0; n < inputs.Length; n++)
         {
             var x = inputs[n];

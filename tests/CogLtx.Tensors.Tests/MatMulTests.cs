@@ -62,6 +62,13 @@ public sealed class MatMulTests
         GradCheck.Assert(x => Ops.MatMul(x[0], x[1]), [T.Param(8, 2, 1, 3, 4), T.Param(9, 1, 3, 4, 2)]);
 
     [Fact]
+    public void MatMul_SameTensorBothOperands_Backward_MatchesFiniteDifferences()
+    {
+        GradCheck.Assert(x => Ops.MatMul(x[0], x[0]), [T.Param(14, 3, 3)]);
+        GradCheck.Assert(x => Ops.MatMul(x[0], x[0], transB: true), [T.Param(15, 2, 3, 4)]);
+    }
+
+    [Fact]
     public void MatMul_Batched_MatchesPerBatchNaive()
     {
         var a = Tensor.Randn(new Rng(10), 1f, 3, 5, 7);

@@ -13,9 +13,9 @@ public static partial class Ops
         return Autograd.Record(y, [x], () =>
         {
             // dx += dy·(Φ(x) + x·φ(x)); Φ is recomputed from x rather than cached.
-            x.GradSpan();
-            var (dx, dy) = (x.Grad!, y.Grad!);
-            Chunked(x.Size, (s, e) => Kernels.MapAdd<GeluGradOperator>(x.Data.AsSpan(s, e - s), dy.AsSpan(s, e - s), dx.AsSpan(s, e - s)));
+            var dx = x.GradBuffer(out var fresh);
+            var dy = y.Grad!;
+            Chunked(x.Size, (s, e) => Kernels.Apply<GeluGradOperator>(x.Data.AsSpan(s, e - s), dy.AsSpan(s, e - s), dx.AsSpan(s, e - s), !fresh));
         });
     }
 
@@ -24,7 +24,7 @@ public static partial class Ops
     {
         var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Tanh(x.Data, y.Data);
-        return Autograd.Record(y, [x], () => Kernels.MapAdd<TanhGradOperator>(y.Data, y.Grad!, x.GradSpan()));
+        return Autograd.Record(y, [x], () => Kernels.Apply<TanhGradOperator>(y.Data, y.Grad!, x.GradBuffer(out var fresh), !fresh));
     }
 
     /// <summary>σ(x) = 1/(1 + e^(−x)); backward dx += dy·y·(1 − y).</summary>
@@ -32,7 +32,7 @@ public static partial class Ops
     {
         var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Sigmoid(x.Data, y.Data);
-        return Autograd.Record(y, [x], () => Kernels.MapAdd<SigmoidGradOperator>(y.Data, y.Grad!, x.GradSpan()));
+        return Autograd.Record(y, [x], () => Kernels.Apply<SigmoidGradOperator>(y.Data, y.Grad!, x.GradBuffer(out var fresh), !fresh));
     }
 
     /// <summary>max(x, 0); backward dx += dy where x &gt; 0.</summary>
@@ -40,7 +40,7 @@ public static partial class Ops
     {
         var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Max(x.Data, 0f, y.Data);
-        return Autograd.Record(y, [x], () => Kernels.MapAdd<ReluGradOperator>(x.Data, y.Grad!, x.GradSpan()));
+        return Autograd.Record(y, [x], () => Kernels.Apply<ReluGradOperator>(x.Data, y.Grad!, x.GradBuffer(out var fresh), !fresh));
     }
 
     private readonly struct GeluOperator : IUnaryOperator

@@ -83,11 +83,11 @@ public static partial class Ops
     private static void AttentionBackward(Tensor q, Tensor k, Tensor v, float[] dy, float[] probs, float scale,
         float dropoutP, ulong dropSeed, int heads, int tq, int tk, int hs, int hv)
     {
-        // Allocate gradients before the parallel loop (GradSpan allocates lazily).
-        var dq = q.RequiresGrad ? q.GradSpan().Length : 0;
-        var dk = k.RequiresGrad ? k.GradSpan().Length : 0;
-        var dv = v.RequiresGrad ? v.GradSpan().Length : 0;
-        _ = dq + dk + dv;
+        // Gradient buffers are taken before the parallel loop, in the order the GEMMs below run (v, q, k), so a
+        // fresh buffer is first written with beta = 0 and a tensor passed twice accumulates its second use.
+        var (dv, betaV) = GradAndBeta(v);
+        var (dq, betaQ) = GradAndBeta(q);
+        var (dk, betaK) = GradAndBeta(k);
         Parallelism.For(heads, 2L * tq * tk * (hs + hv), (start, end) =>
         {
             var bufP = ArrayPool<float>.Shared.Rent(tq * tk);
@@ -108,9 +108,9 @@ public static partial class Ops
                         TensorPrimitives.Multiply(mask, p, bufP.AsSpan(0, tq * tk));
                         used = bufP.AsSpan(0, tq * tk);
                     }
-                    if (v.RequiresGrad)
-                        Gemm.SgemmSerial(true, false, tk, hv, tq, 1f, used, tk, dO, hv, 1f, v.Grad.AsSpan(bh * tk * hv, tk * hv), hv);
-                    if (!q.RequiresGrad && !k.RequiresGrad) continue;
+                    if (dv is not null)
+                        Gemm.SgemmSerial(true, false, tk, hv, tq, 1f, used, tk, dO, hv, betaV, dv.AsSpan(bh * tk * hv, tk * hv), hv);
+                    if (dq is null && dk is null) continue;
                     var ds = bufD.AsSpan(0, tq * tk);
                     Gemm.SgemmSerial(false, true, tq, tk, hv, 1f, dO, hv, vh, hv, 0f, ds, tk);
                     if (bufM is not null) TensorPrimitives.Multiply(ds, mask, ds);
@@ -122,12 +122,12 @@ public static partial class Ops
                         TensorPrimitives.Subtract(dr, dot, dr);
                         TensorPrimitives.Multiply(dr, pr, dr);
                     }
-                    if (q.RequiresGrad)
-                        Gemm.SgemmSerial(false, false, tq, hs, tk, scale, ds, tk, k.Data.AsSpan(bh * tk * hs, tk * hs), hs, 1f,
-                            q.Grad.AsSpan(bh * tq * hs, tq * hs), hs);
-                    if (k.RequiresGrad)
-                        Gemm.SgemmSerial(true, false, tk, hs, tq, scale, ds, tk, q.Data.AsSpan(bh * tq * hs, tq * hs), hs, 1f,
-                            k.Grad.AsSpan(bh * tk * hs, tk * hs), hs);
+                    if (dq is not null)
+                        Gemm.SgemmSerial(false, false, tq, hs, tk, scale, ds, tk, k.Data.AsSpan(bh * tk * hs, tk * hs), hs, betaQ,
+                            dq.AsSpan(bh * tq * hs, tq * hs), hs);
+                    if (dk is not null)
+                        Gemm.SgemmSerial(true, false, tk, hs, tq, scale, ds, tk, q.Data.AsSpan(bh * tq * hs, tq * hs), hs, betaK,
+                            dk.AsSpan(bh * tk * hs, tk * hs), hs);
                 }
             }
             finally
@@ -137,6 +137,14 @@ public static partial class Ops
                 if (bufM is not null) ArrayPool<float>.Shared.Return(bufM);
             }
         });
+    }
+
+    /// <summary>The gradient buffer of t (null when t needs none) and beta: 0 to overwrite a fresh buffer, 1 to accumulate.</summary>
+    private static (float[]? Grad, float Beta) GradAndBeta(Tensor t)
+    {
+        if (!t.RequiresGrad) return (null, 1f);
+        var g = t.GradBuffer(out var fresh);
+        return (g, fresh ? 0f : 1f);
     }
 
     /// <summary>Additive mask from a 0/1 attention mask (B, T): 0 where 1, float.MinValue where 0; shape (B, 1, 1, T). No gradient.</summary>

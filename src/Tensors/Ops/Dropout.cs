@@ -16,8 +16,9 @@ public static partial class Ops
         TensorPrimitives.Multiply(x.Data, mask, y.Data);
         return Autograd.Record(y, [x], () =>
         {
-            var dx = x.GradSpan();
-            TensorPrimitives.MultiplyAdd(y.Grad!, mask, dx, dx);   // dx += dy ⊙ mask
+            var dx = x.GradBuffer(out var fresh);
+            if (fresh) TensorPrimitives.Multiply(y.Grad!, mask, dx);
+            else TensorPrimitives.MultiplyAdd(y.Grad!, mask, dx, dx);   // dx += dy ⊙ mask
         });
     }
 

@@ -23,8 +23,9 @@ public static partial class Ops
         return Autograd.Record(y, [x], () =>
         {
             // dx += s·dy
-            var dx = x.GradSpan();
-            TensorPrimitives.MultiplyAdd(y.Grad!, s, dx, dx);
+            var dx = x.GradBuffer(out var fresh);
+            if (fresh) TensorPrimitives.Multiply(y.Grad!, s, dx);
+            else TensorPrimitives.MultiplyAdd(y.Grad!, s, dx, dx);
         });
     }
 
@@ -33,11 +34,7 @@ public static partial class Ops
     {
         var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Add(x.Data, s, y.Data);
-        return Autograd.Record(y, [x], () =>
-        {
-            var dx = x.GradSpan();
-            TensorPrimitives.Add(dx, y.Grad!, dx);
-        });
+        return Autograd.Record(y, [x], () => x.AccumulateGrad(y.Grad!, adopt: true));
     }
 
     private static Tensor BinaryOp(Tensor a, Tensor b, Binary op)
@@ -68,22 +65,39 @@ public static partial class Ops
         return Autograd.Record(y, [a, b], () =>
         {
             var dy = y.Grad!;
+            // dy may be handed to a (it is y's gradient, dropped after this closure); b then gets a copy.
+            var adopted = false;
             if (a.RequiresGrad)
             {
-                var da = a.GradSpan();
                 // Add/Sub: da += dy; Mul: da += dy ⊙ b
-                if (op == Binary.Mul) TensorPrimitives.MultiplyAdd(dy, b.Data, da, da);
-                else TensorPrimitives.Add(da, dy, da);
+                if (op == Binary.Mul) MultiplyInto(dy, b.Data, a);
+                else
+                {
+                    a.AccumulateGrad(dy, adopt: true);
+                    adopted = true;
+                }
             }
             if (b.RequiresGrad)
             {
-                var db = b.GradSpan();
                 // Add: db += dy; Sub: db −= dy; Mul: db += dy ⊙ a
-                if (op == Binary.Mul) TensorPrimitives.MultiplyAdd(dy, a.Data, db, db);
-                else if (op == Binary.Sub) TensorPrimitives.Subtract(db, dy, db);
-                else TensorPrimitives.Add(db, dy, db);
+                if (op == Binary.Mul) MultiplyInto(dy, a.Data, b);
+                else if (op == Binary.Add) b.AccumulateGrad(dy, adopt: !adopted);
+                else
+                {
+                    var db = b.GradBuffer(out var fresh);
+                    if (fresh) TensorPrimitives.Negate(dy, db);
+                    else TensorPrimitives.Subtract(db, dy, db);
+                }
             }
         });
+    }
+
+    /// <summary>grad(target) += g ⊙ other, written directly on the first contribution.</summary>
+    private static void MultiplyInto(float[] g, float[] other, Tensor target)
+    {
+        var d = target.GradBuffer(out var fresh);
+        if (fresh) TensorPrimitives.Multiply(g, other, d);
+        else TensorPrimitives.MultiplyAdd(g, other, d, d);
     }
 
     private static void BinaryForward(Broadcast plan, Binary op, float[] a, float[] b, float[] y)

@@ -41,34 +41,61 @@ public static partial class Ops
     /// </summary>
     private static void LayerNormBackward(Tensor x, Tensor weight, Tensor bias, float[] dy, float[] mean, float[] rstd, int rows, int c)
     {
-        var norm = ArrayPool<float>.Shared.Rent(c);
-        var dnorm = ArrayPool<float>.Shared.Rent(c);
-        try
+        var fresh = false;
+        var dx = x.RequiresGrad ? x.GradBuffer(out fresh) : null;
+        var wantParams = weight.RequiresGrad || bias.RequiresGrad;
+        // Rows split over threads; each chunk sums its own dweight/dbias partials, added up afterwards.
+        var partials = new List<(float[] Dw, float[] Db)>();
+        Parallelism.For(rows, 10L * c, (start, end) =>
         {
-            var n = norm.AsSpan(0, c);
-            var dn = dnorm.AsSpan(0, c);
-            var dw = weight.RequiresGrad ? weight.GradSpan() : default;
-            var db = bias.RequiresGrad ? bias.GradSpan() : default;
-            var dx = x.RequiresGrad ? x.GradSpan() : default;
-            for (var r = 0; r < rows; r++)
+            var scratch = ArrayPool<float>.Shared.Rent(3 * c);
+            try
             {
-                var dyr = dy.AsSpan(r * c, c);
-                TensorPrimitives.Subtract(x.Data.AsSpan(r * c, c), mean[r], n);
-                TensorPrimitives.Multiply(n, rstd[r], n);
-                if (bias.RequiresGrad) TensorPrimitives.Add(db, dyr, db);
-                if (weight.RequiresGrad) TensorPrimitives.MultiplyAdd(n, dyr, dw, dw);
-                if (!x.RequiresGrad) continue;
-                TensorPrimitives.Multiply(dyr, weight.Data, dn);
-                var dnMean = TensorPrimitives.Sum(dn) / c;
-                var dnNormMean = TensorPrimitives.Dot(dn, n) / c;
-                var dxr = dx.Slice(r * c, c);
-                for (var i = 0; i < c; i++) dxr[i] += rstd[r] * (dn[i] - dnMean - n[i] * dnNormMean);
+                var n = scratch.AsSpan(0, c);
+                var dn = scratch.AsSpan(c, c);
+                var tmp = scratch.AsSpan(2 * c, c);
+                var dw = wantParams ? new float[c] : null;
+                var db = wantParams ? new float[c] : null;
+                for (var r = start; r < end; r++)
+                {
+                    var dyr = dy.AsSpan(r * c, c);
+                    TensorPrimitives.Subtract(x.Data.AsSpan(r * c, c), mean[r], n);
+                    TensorPrimitives.Multiply(n, rstd[r], n);
+                    if (wantParams)
+                    {
+                        TensorPrimitives.Add(db, dyr, db);
+                        TensorPrimitives.MultiplyAdd(n, dyr, dw, dw);
+                    }
+                    if (dx is null) continue;
+                    TensorPrimitives.Multiply(dyr, weight.Data, dn);
+                    var dnMean = TensorPrimitives.Sum(dn) / c;
+                    var dnNormMean = TensorPrimitives.Dot(dn, n) / c;
+                    TensorPrimitives.MultiplyAdd(n, -dnNormMean, dn, tmp);   // dn − n·mean(dn ⊙ n)
+                    TensorPrimitives.Subtract(tmp, dnMean, tmp);             //    − mean(dn)
+                    var dxr = dx.AsSpan(r * c, c);
+                    if (fresh) TensorPrimitives.Multiply(tmp, rstd[r], dxr);
+                    else TensorPrimitives.MultiplyAdd(tmp, rstd[r], dxr, dxr);
+                }
+                if (wantParams)
+                    lock (partials) partials.Add((dw!, db!));
             }
-        }
-        finally
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        });
+        foreach (var (dw, db) in partials)
         {
-            ArrayPool<float>.Shared.Return(norm);
-            ArrayPool<float>.Shared.Return(dnorm);
+            if (weight.RequiresGrad)
+            {
+                var g = weight.GradSpan();
+                TensorPrimitives.Add(g, dw, g);
+            }
+            if (bias.RequiresGrad)
+            {
+                var g = bias.GradSpan();
+                TensorPrimitives.Add(g, db, g);
+            }
         }
     }
 }

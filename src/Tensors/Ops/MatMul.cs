@@ -27,35 +27,57 @@ public static partial class Ops
         return Autograd.Record(y, [a, b], () =>
         {
             var dy = y.Grad!;
+            // An operand read by exactly one product per batch may take a fresh gradient written with beta = 0;
+            // one repeated over batches accumulates into a zeroed buffer.
+            var betaA = 1f;
+            var betaB = 1f;
+            var da = a.RequiresGrad ? GradFor(a, folded || batch.AUnique, out betaA) : null;
+            var db = b.RequiresGrad ? GradFor(b, folded || batch.BUnique, out betaB) : null;
             if (folded)
             {
-                MatMulBackward(a, b, dy, 0, 0, 0, batch.Count * m, n, k, false, transB);
+                MatMulBackward(a, b, da, betaA, db, betaB, dy, 0, 0, 0, batch.Count * m, n, k, false, transB);
                 return;
             }
             for (var i = 0; i < batch.Count; i++)
-                MatMulBackward(a, b, dy, batch.AOffsets[i] * m * k, batch.BOffsets[i] * k * n, i * m * n, m, n, k, transA, transB);
+                MatMulBackward(a, b, da, betaA, db, betaB, dy, batch.AOffsets[i] * m * k, batch.BOffsets[i] * k * n, i * m * n, m, n, k, transA, transB);
         });
+    }
+
+    /// <summary>The gradient buffer of an operand and the beta its GEMMs use (0: overwrite a fresh buffer, 1: accumulate).</summary>
+    private static float[] GradFor(Tensor t, bool writtenOnce, out float beta)
+    {
+        if (!writtenOnce)
+        {
+            t.GradSpan();
+            beta = 1f;
+            return t.Grad!;
+        }
+        var g = t.GradBuffer(out var fresh);
+        beta = fresh ? 0f : 1f;
+        return g;
     }
 
     /// <summary>
     /// One product's backward, accumulating (beta = 1). With C = op(A)·op(B):
     /// d op(A) = dC·op(B)ᵀ, d op(B) = op(A)ᵀ·dC; a stored-transposed operand takes the transpose of that.
     /// </summary>
-    private static void MatMulBackward(Tensor a, Tensor b, float[] dy, int aOff, int bOff, int yOff, int m, int n, int k, bool transA, bool transB)
+    private static void MatMulBackward(Tensor a, Tensor b, float[]? gradA, float betaA, float[]? gradB, float betaB, float[] dy, int aOff, int bOff, int yOff, int m, int n, int k, bool transA, bool transB)
     {
         var (lda, ldb) = (transA ? m : k, transB ? k : n);
         var dc = dy.AsSpan(yOff, m * n);
-        if (a.RequiresGrad)
+        if (gradA is not null)
         {
-            var da = a.GradSpan()[aOff..];
-            if (!transA) Gemm.Sgemm(false, !transB, m, k, n, 1f, dc, n, b.Data.AsSpan(bOff), ldb, 1f, da, lda);   // (M,N)·op(B)ᵀ
-            else Gemm.Sgemm(transB, true, k, m, n, 1f, b.Data.AsSpan(bOff), ldb, dc, n, 1f, da, lda);           // op(B)·dCᵀ
+            var da = gradA.AsSpan(aOff);
+            var beta = betaA;
+            if (!transA) Gemm.Sgemm(false, !transB, m, k, n, 1f, dc, n, b.Data.AsSpan(bOff), ldb, beta, da, lda);   // (M,N)·op(B)ᵀ
+            else Gemm.Sgemm(transB, true, k, m, n, 1f, b.Data.AsSpan(bOff), ldb, dc, n, beta, da, lda);           // op(B)·dCᵀ
         }
-        if (b.RequiresGrad)
+        if (gradB is not null)
         {
-            var db = b.GradSpan()[bOff..];
-            if (!transB) Gemm.Sgemm(!transA, false, k, n, m, 1f, a.Data.AsSpan(aOff), lda, dc, n, 1f, db, ldb);  // op(A)ᵀ·dC
-            else Gemm.Sgemm(true, transA, n, k, m, 1f, dc, n, a.Data.AsSpan(aOff), lda, 1f, db, ldb);            // dCᵀ·op(A)
+            var db = gradB.AsSpan(bOff);
+            var beta = betaB;
+            if (!transB) Gemm.Sgemm(!transA, false, k, n, m, 1f, a.Data.AsSpan(aOff), lda, dc, n, beta, db, ldb);  // op(A)ᵀ·dC
+            else Gemm.Sgemm(true, transA, n, k, m, 1f, dc, n, a.Data.AsSpan(aOff), lda, beta, db, ldb);            // dCᵀ·op(A)
         }
     }
 
@@ -80,12 +102,21 @@ public static partial class Ops
         return Autograd.Record(y, inputs, () =>
         {
             var dy = y.Grad!;
-            if (x.RequiresGrad) Gemm.Sgemm(false, false, rows, inF, outF, 1f, dy, outF, weight.Data, inF, 1f, x.GradSpan(), inF);     // dx += dy·W
-            if (weight.RequiresGrad) Gemm.Sgemm(true, false, outF, inF, rows, 1f, dy, outF, x.Data, inF, 1f, weight.GradSpan(), inF); // dW += dyᵀ·x
+            if (x.RequiresGrad)
+            {
+                var dx = x.GradBuffer(out var fresh);
+                Gemm.Sgemm(false, false, rows, inF, outF, 1f, dy, outF, weight.Data, inF, fresh ? 0f : 1f, dx, inF);      // dx += dy·W
+            }
+            if (weight.RequiresGrad)
+            {
+                var dw = weight.GradBuffer(out var fresh);
+                Gemm.Sgemm(true, false, outF, inF, rows, 1f, dy, outF, x.Data, inF, fresh ? 0f : 1f, dw, inF);           // dW += dyᵀ·x
+            }
             if (bias is not null && bias.RequiresGrad)
             {
-                var db = bias.GradSpan();
-                for (var r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.AsSpan(r * outF, outF), db);          // db += Σ_rows dy
+                var db = bias.GradBuffer(out var fresh);
+                if (fresh) Array.Clear(db);
+                for (var r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.AsSpan(r * outF, outF), db);                 // db += Σ_rows dy
             }
         });
     }
@@ -127,5 +158,10 @@ public static partial class Ops
         public int Count { get; }
         public int[] AOffsets { get; }
         public int[] BOffsets { get; }
+
+        /// <summary>True when no batch of a is read by two output batches (a is not broadcast).</summary>
+        public bool AUnique => AOffsets.Length > 0 && AOffsets.Distinct().Count() == AOffsets.Length;
+
+        public bool BUnique => BOffsets.Length > 0 && BOffsets.Distinct().Count() == BOffsets.Length;
     }
 }

@@ -10,8 +10,9 @@ public static partial class Ops
         var y = Tensor.Scalar(SumDouble(x.Data));
         return Autograd.Record(y, [x], () =>
         {
-            var dx = x.GradSpan();
-            TensorPrimitives.Add(dx, y.Grad![0], dx);   // dx += dy
+            var dx = x.GradBuffer(out var fresh);
+            if (fresh) Array.Fill(dx, y.Grad![0]);
+            else TensorPrimitives.Add(dx, y.Grad![0], dx);   // dx += dy
         });
     }
 
@@ -21,8 +22,9 @@ public static partial class Ops
         var y = Tensor.Scalar(x.Size == 0 ? float.NaN : SumDouble(x.Data) / x.Size);
         return Autograd.Record(y, [x], () =>
         {
-            var dx = x.GradSpan();
-            TensorPrimitives.Add(dx, y.Grad![0] / x.Size, dx);   // dx += dy/N
+            var dx = x.GradBuffer(out var fresh);
+            if (fresh) Array.Fill(dx, y.Grad![0] / x.Size);
+            else TensorPrimitives.Add(dx, y.Grad![0] / x.Size, dx);   // dx += dy/N
         });
     }
 
@@ -77,13 +79,14 @@ public static partial class Ops
         return Autograd.Record(y, [x], () =>
         {
             var dy = y.Grad!;
-            var dx = x.GradSpan();
-            // dx[o, j, i] += factor·dy[o, i]
+            var dx = x.GradBuffer(out var fresh);
+            // dx[o, j, i] += factor·dy[o, i]; every entry once, so a fresh buffer is written.
             for (var o = 0; o < outer; o++)
                 for (var j = 0; j < n; j++)
                 {
-                    var d = dx.Slice((o * n + j) * inner, inner);
-                    TensorPrimitives.MultiplyAdd(dy.AsSpan(o * inner, inner), factor, d, d);
+                    var d = dx.AsSpan((o * n + j) * inner, inner);
+                    if (fresh) TensorPrimitives.Multiply(dy.AsSpan(o * inner, inner), factor, d);
+                    else TensorPrimitives.MultiplyAdd(dy.AsSpan(o * inner, inner), factor, d, d);
                 }
         });
     }

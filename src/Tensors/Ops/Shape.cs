@@ -21,11 +21,8 @@ public static partial class Ops
         if (Shapes.Size(resolved) != x.Size)
             throw new ArgumentException($"Reshape: {Shapes.Format(x.Shape)} ({x.Size} elements) cannot become {Shapes.Format(shape)}");
         var y = new Tensor(x.Data, resolved);
-        return Autograd.Record(y, [x], () =>
-        {
-            var dx = x.GradSpan();
-            TensorPrimitives.Add(dx, y.Grad!, dx);   // same layout: dx += dy
-        });
+        // Same layout: dx += dy, handing dy over when x has no gradient yet.
+        return Autograd.Record(y, [x], () => x.AccumulateGrad(y.Grad!, adopt: true));
     }
 
     /// <summary>Reorders the axes (a copy).</summary>
@@ -52,11 +49,14 @@ public static partial class Ops
         });
         return Autograd.Record(y, [x], () =>
         {
-            x.GradSpan();
-            var (dy, dx) = (y.Grad!, x.Grad!);
+            var dy = y.Grad!;
+            var dx = x.GradBuffer(out var fresh);
+            // A permutation visits every entry once, so a fresh buffer is simply written.
             StridedWalk(outShape, srcStrides, (o, s, n, stride) =>
             {
-                if (stride == 1) TensorPrimitives.Add(dx.AsSpan(s, n), dy.AsSpan(o, n), dx.AsSpan(s, n));
+                if (fresh && stride == 1) dy.AsSpan(o, n).CopyTo(dx.AsSpan(s, n));
+                else if (stride == 1) TensorPrimitives.Add(dx.AsSpan(s, n), dy.AsSpan(o, n), dx.AsSpan(s, n));
+                else if (fresh) for (var i = 0; i < n; i++) dx[s + i * stride] = dy[o + i];
                 else for (var i = 0; i < n; i++) dx[s + i * stride] += dy[o + i];
             });
         });
@@ -127,12 +127,14 @@ public static partial class Ops
             for (var t = 0; t < inputs.Length; t++)
             {
                 if (!inputs[t].RequiresGrad) continue;
-                var dx = inputs[t].GradSpan();
+                // Each input is one block per outer index; a tensor given twice accumulates on its second turn.
+                var dx = inputs[t].GradBuffer(out var fresh);
                 var block = inputs[t].Shape[d] * inner;
                 for (var o = 0; o < outer; o++)
                 {
-                    var dst = dx.Slice(o * block, block);
-                    TensorPrimitives.Add(dst, dy.AsSpan((o * total + offsets[t]) * inner, block), dst);
+                    var dst = dx.AsSpan(o * block, block);
+                    if (fresh) dy.AsSpan((o * total + offsets[t]) * inner, block).CopyTo(dst);
+                    else TensorPrimitives.Add(dst, dy.AsSpan((o * total + offsets[t]) * inner, block), dst);
                 }
             }
         });

@@ -17,9 +17,12 @@ public static partial class Ops
         return Autograd.Record(y, [x], () =>
         {
             var dy = y.Grad!;
-            var dx = x.GradSpan();
+            var dx = x.GradBuffer(out var fresh);
             // dx += y ⊙ (dy − Σ dy·y)
-            for (var r = 0; r < rows; r++) SoftmaxRowBackward(y.Data.AsSpan(r * c, c), dy.AsSpan(r * c, c), dx.Slice(r * c, c));
+            Parallelism.For(rows, 4L * c, (s, e) =>
+            {
+                for (var r = s; r < e; r++) SoftmaxRowBackward(y.Data.AsSpan(r * c, c), dy.AsSpan(r * c, c), dx.AsSpan(r * c, c), !fresh);
+            });
         });
     }
 
@@ -36,15 +39,15 @@ public static partial class Ops
         return Autograd.Record(y, [x], () =>
         {
             var dy = y.Grad!;
-            var dx = x.GradSpan();
+            var dx = x.GradBuffer(out var fresh);
             for (var r = 0; r < rows; r++)
             {
                 // dx += dy − e^y·Σ dy
                 var yr = y.Data.AsSpan(r * c, c);
                 var dyr = dy.AsSpan(r * c, c);
-                var dxr = dx.Slice(r * c, c);
+                var dxr = dx.AsSpan(r * c, c);
                 var sum = TensorPrimitives.Sum(dyr);
-                for (var i = 0; i < c; i++) dxr[i] += dyr[i] - MathF.Exp(yr[i]) * sum;
+                for (var i = 0; i < c; i++) dxr[i] = dyr[i] - MathF.Exp(yr[i]) * sum + (fresh ? 0f : dxr[i]);
             }
         });
     }
@@ -61,10 +64,16 @@ public static partial class Ops
         TensorPrimitives.Multiply(y, 1f / sum, y);
     }
 
-    /// <summary>dx += y ⊙ (dy − Σ dy·y) for one row.</summary>
-    internal static void SoftmaxRowBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    /// <summary>dx (+)= y ⊙ (dy − Σ dy·y) for one row.</summary>
+    internal static void SoftmaxRowBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
     {
         var dot = TensorPrimitives.Dot(dy, y);
+        if (!accumulate)
+        {
+            TensorPrimitives.Subtract(dy, dot, dx);
+            TensorPrimitives.Multiply(dx, y, dx);
+            return;
+        }
         for (var i = 0; i < y.Length; i++) dx[i] += y[i] * (dy[i] - dot);
     }
 
