@@ -36,17 +36,17 @@ public sealed partial record BertConfig
     [JsonPropertyName("pad_token_id")] public int? PadTokenId { get; init; } = 0;
     [JsonPropertyName("bos_token_id")] public int? BosTokenId { get; init; }
     [JsonPropertyName("eos_token_id")] public int? EosTokenId { get; init; }
-    [JsonPropertyName("position_embedding_type")] public string? PositionEmbeddingType { get; init; }
-    [JsonPropertyName("is_decoder")] public bool? IsDecoder { get; init; }
-    [JsonPropertyName("add_cross_attention")] public bool? AddCrossAttention { get; init; }
+    [JsonPropertyName("position_embedding_type"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PositionEmbeddingType { get; init; }
+    [JsonPropertyName("is_decoder"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? IsDecoder { get; init; }
+    [JsonPropertyName("add_cross_attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? AddCrossAttention { get; init; }
 
     /// <summary>Hugging Face does not write <c>num_labels</c>; it is implied by <see cref="Id2Label"/>.</summary>
-    [JsonPropertyName("num_labels")] public int? NumLabelsField { get; init; }
-    [JsonPropertyName("id2label")] public Dictionary<string, string>? Id2Label { get; init; }
-    [JsonPropertyName("label2id")] public Dictionary<string, int>? Label2Id { get; init; }
+    [JsonPropertyName("num_labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? NumLabelsField { get; init; }
+    [JsonPropertyName("id2label"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, string>? Id2Label { get; init; }
+    [JsonPropertyName("label2id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, int>? Label2Id { get; init; }
 
     /// <summary>Longformer: full window per layer (an int in the file means the same for every layer).</summary>
-    [JsonPropertyName("attention_window")]
+    [JsonPropertyName("attention_window"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonConverter(typeof(IntOrIntArrayConverter))]
     public int[]? AttentionWindow { get; init; }
 
