@@ -9,6 +9,7 @@ internal static class CommandRegistry
     [
         TokenizeCommand.Create(),
         SplitCommand.Create(),
+        DataCommand.Create(),
         EncodeCommand.Create(),
         Bench(),
     ];

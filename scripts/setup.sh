@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what CogLtx needs on a fresh Debian machine with the .NET 10 SDK: OpenBLAS (optional, for speed;
+# the managed GEMM is used without it) and the NuGet packages; then builds the cogltx tool in Release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! ldconfig -p 2>/dev/null | grep -q libopenblas.so.0; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libopenblas0-pthread) \
+    || echo "warning: could not install libopenblas0-pthread; falling back to the managed GEMM" >&2
+fi
+dotnet build src/Cli -c Release -o "${COGLTX_BIN:-bin}" >/dev/null
+echo "built ${COGLTX_BIN:-bin}/cogltx"
