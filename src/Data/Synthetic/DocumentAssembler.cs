@@ -1,3 +1,4 @@
+using CogLtx.Tensors;
 using System.Text;
 using CogLtx.Text.Documents;
 
@@ -19,7 +20,7 @@ internal static class DocumentAssembler
     /// <param name="evidence">Sentences that decide the answer or label.</param>
     /// <param name="late">Place the evidence past the truncation window (else inside it).</param>
     public static AssembledDocument Build(int targetTokens, Func<string> nextDistractor, IReadOnlyList<string> evidence, bool late,
-        SyntheticOptions options, DataRng rng)
+        SyntheticOptions options, Rng rng)
     {
         var evidenceTokens = evidence.Select(BasicTokenization.Count).ToList();
         var distractors = new List<string>();

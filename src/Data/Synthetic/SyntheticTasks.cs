@@ -1,3 +1,4 @@
+using CogLtx.Tensors;
 using CogLtx.Text.Documents;
 
 namespace CogLtx.Data;
@@ -22,7 +23,7 @@ public static class SyntheticTasks
     {
         options ??= new SyntheticOptions();
         options.Validate();
-        var root = new DataRng(options.Seed);
+        var root = new Rng(options.Seed);
         var train = Split("train", options.TrainCount, options, root.Fork(), MultiHopExample);
         var test = Split("test", options.TestCount, options, root.Fork(), MultiHopExample);
         return new Dataset("synthetic-multihop", TaskKind.SpanQa, [], train, test);
@@ -38,8 +39,8 @@ public static class SyntheticTasks
         options ??= new SyntheticOptions();
         options.Validate();
         var classes = Lexicon.Classes.Take(options.ClassCount).ToArray();
-        var root = new DataRng(options.Seed);
-        LongDocExample Make(string id, bool late, DataRng rng) => ClassificationExample(id, late, rng, options, classes);
+        var root = new Rng(options.Seed);
+        LongDocExample Make(string id, bool late, Rng rng) => ClassificationExample(id, late, rng, options, classes);
         var train = Split("train", options.TrainCount, options, root.Fork(), (id, late, rng, _) => Make(id, late, rng));
         var test = Split("test", options.TestCount, options, root.Fork(), (id, late, rng, _) => Make(id, late, rng));
         return new Dataset("synthetic-keysentence", TaskKind.Classification, [.. classes.Select(c => c.Name).Order(StringComparer.Ordinal)], train, test);
@@ -49,8 +50,8 @@ public static class SyntheticTasks
     /// One split: exactly round(fraction · count) documents get late evidence, chosen by a seeded shuffle; each
     /// document draws from its own forked stream.
     /// </summary>
-    private static List<LongDocExample> Split(string name, int count, SyntheticOptions options, DataRng rng,
-        Func<string, bool, DataRng, SyntheticOptions, LongDocExample> make)
+    private static List<LongDocExample> Split(string name, int count, SyntheticOptions options, Rng rng,
+        Func<string, bool, Rng, SyntheticOptions, LongDocExample> make)
     {
         var lateCount = (int)Math.Round(options.LateEvidenceFraction * count, MidpointRounding.AwayFromZero);
         var late = Enumerable.Range(0, count).Select(i => i < lateCount).ToList();
@@ -58,7 +59,7 @@ public static class SyntheticTasks
         return [.. Enumerable.Range(0, count).Select(i => make($"{name}-{i:D5}", late[i], rng.Fork(), options))];
     }
 
-    private static LongDocExample MultiHopExample(string id, bool late, DataRng rng, SyntheticOptions options)
+    private static LongDocExample MultiHopExample(string id, bool late, Rng rng, SyntheticOptions options)
     {
         var world = new SyntheticWorld(rng);
         var chain = rng.NextInt(3);
@@ -125,7 +126,7 @@ public static class SyntheticTasks
         };
     }
 
-    private static LongDocExample ClassificationExample(string id, bool late, DataRng rng, SyntheticOptions options,
+    private static LongDocExample ClassificationExample(string id, bool late, Rng rng, SyntheticOptions options,
         (string Name, string[] Evidence, string[] Topics)[] classes)
     {
         var world = new SyntheticWorld(rng);

@@ -1,3 +1,4 @@
+using CogLtx.Tensors;
 using System.Text;
 
 namespace CogLtx.Data;
@@ -9,9 +10,9 @@ namespace CogLtx.Data;
 /// </summary>
 internal sealed class SyntheticWorld
 {
-    private readonly DataRng rng;
+    private readonly Rng rng;
 
-    public SyntheticWorld(DataRng rng, int persons = 40, int cities = 20, int organisations = 14, int books = 14)
+    public SyntheticWorld(Rng rng, int persons = 40, int cities = 20, int organisations = 14, int books = 14)
     {
         this.rng = rng;
         var names = new HashSet<string>(StringComparer.Ordinal);
