@@ -81,8 +81,10 @@ public sealed partial class JointTrainer
     /// Resumes from the newest checkpoint under <paramref name="checkpointRoot"/>: loads the models it holds, converts
     /// the training data with them through <paramref name="convert"/> (the same data in the same order gives the same
     /// block positions; this is checked), and restores the optimizers, schedules, random streams, labels and plan.
+    /// The saved options are used, except the run control: <paramref name="stopAfterSteps"/> (absolute, 0 = finish)
+    /// replaces the saved <see cref="TrainingOptions.StopAfterSteps"/>.
     /// </summary>
-    public static JointTrainer Resume(string checkpointRoot, Func<CogLtxModels, IReadOnlyList<CogLtxExample>> convert)
+    public static JointTrainer Resume(string checkpointRoot, Func<CogLtxModels, IReadOnlyList<CogLtxExample>> convert, int stopAfterSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(convert);
         var dir = Checkpoints.CheckpointStore.Find(checkpointRoot)
@@ -90,7 +92,7 @@ public sealed partial class JointTrainer
         var models = CogLtxModels.Load(dir);
         var trainOptions = models.Manifest.Training
             ?? throw new InvalidDataException($"{dir}: the checkpoint records no training options, so it cannot be resumed");
-        var trainer = new JointTrainer(models, convert(models), trainOptions, checkpointRoot, fresh: false);
+        var trainer = new JointTrainer(models, convert(models), trainOptions with { StopAfterSteps = stopAfterSteps }, checkpointRoot, fresh: false);
         trainer.RestoreState(dir);
         return trainer;
     }

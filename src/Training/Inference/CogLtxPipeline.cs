@@ -69,6 +69,8 @@ public sealed class CogLtxPipeline
         ArgumentNullException.ThrowIfNull(models);
         this.models = models;
         this.options = options ?? new PipelineOptions();
+        if (this.options.TimeBudget is { } budget && budget <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), budget, "the time budget must be positive (null = no budget)");
         models.Eval();
         predictor = new CogLtxPredictor(models, this.options.Decoding);
         converter = new ExampleConverter(models.Tokenizer, models.Setup, models.Options);
@@ -153,7 +155,8 @@ public sealed class CogLtxPipeline
                     return Outcome.FromResultAsValueTask(fallback());
                 },
             })
-            .AddTimeout(budget)
+            // A generator rather than TimeoutStrategyOptions.Timeout, whose validation rejects budgets under 10 ms.
+            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => ValueTask.FromResult(budget) })
             .Build();
         var prediction = resilience.Execute(token => primary(token), cancellationToken);
         return wrap(prediction, reason is not null, reason, clock.Elapsed);
