@@ -20,6 +20,7 @@ internal static class CommandRegistry
         var bench = new Command("bench", "Measure engine and model throughput (compare with ../shared/tools/torch-peer).");
         bench.Subcommands.Add(BenchEngine.Create());
         bench.Subcommands.Add(BenchBert.Create());
+        bench.Subcommands.Add(BenchLongformer.Create());
         return bench;
     }
 }
