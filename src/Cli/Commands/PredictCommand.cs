@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CogLtx.Training.Inference;
+
+namespace CogLtx.Cli.Commands;
+
+/// <summary>
+/// <c>cogltx predict --model DIR &lt; in.jsonl &gt; out.jsonl</c>: runs a trained CogLTX pipeline on one JSON object per
+/// input line — <c>{"id": …, "question": …, "text": …}</c> for QA models, <c>{"id": …, "text": …}</c> for classifiers
+/// ("document" is accepted for "text") — and writes one result object per line, in input order: the answer or labels,
+/// the score, the key blocks with their character spans, whether the time-budget fallback was used, and the time taken.
+/// A malformed line is an error naming its line number.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model folder: a training output (with checkpoint/) or a saved model directory", Required = true };
+        var budget = new Option<double?>("--time-budget-ms") { Description = "Per-document time budget; on expiry answer by head truncation (reported)" };
+        var trace = new Option<bool>("--trace") { Description = "Include MemRecall's per-step trace (blocks entered, fine scores, decayed)" };
+        var command = new Command("predict", "Predict with a trained CogLTX model: JSONL documents on stdin, JSONL results on stdout");
+        command.Options.Add(model);
+        command.Options.Add(budget);
+        command.Options.Add(trace);
+        command.SetAction((parseResult, cancellationToken) => Task.Run(() =>
+        {
+            try
+            {
+                var ms = parseResult.GetValue(budget);
+                if (ms is <= 0) throw new ArgumentException($"--time-budget-ms must be positive, got {ms}");
+                var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!,
+                    new PipelineOptions { TimeBudget = ms is { } b ? TimeSpan.FromMilliseconds(b) : null });
+                return Run(pipeline, Console.In, Console.Out, parseResult.GetValue(trace), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("predict: interrupted");
+                return 130;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or JsonException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"predict: {e.Message}");
+                return 1;
+            }
+        }, CancellationToken.None));
+        return command;
+    }
+
+    internal static int Run(CogLtxPipeline pipeline, TextReader input, TextWriter output, bool withTrace, CancellationToken cancellationToken)
+    {
+        var lineNumber = 0;
+        while (input.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            var (id, question, text) = Parse(line, lineNumber);
+            var result = new JsonObject { ["id"] = id };
+            if (pipeline.Setup.Task == Reasoner.ReasonerTask.SpanQa)
+            {
+                if (question is null) throw new InvalidDataException($"stdin line {lineNumber}: this model answers questions, but the line has no \"question\"");
+                var r = pipeline.Answer(question, text, cancellationToken);
+                result["answer"] = r.Answer;
+                result["kind"] = r.Prediction.Kind.ToString();
+                result["answer_span"] = r.Prediction.AnswerSpan is { } s ? new JsonArray(s.Start, s.End) : null;
+                result["score"] = r.Score;
+                Common(result, r.KeyBlocks, r.Trace, r.UsedFallback, r.FallbackReason, r.Elapsed, withTrace);
+            }
+            else
+            {
+                var r = pipeline.Classify(text, cancellationToken);
+                result["labels"] = new JsonArray([.. r.Labels.Select(l => (JsonNode)l!)]);
+                result["score"] = r.Score;
+                result["probabilities"] = new JsonArray([.. r.Probabilities.Select(p => (JsonNode)p!)]);
+                Common(result, r.KeyBlocks, r.Trace, r.UsedFallback, r.FallbackReason, r.Elapsed, withTrace);
+            }
+            output.WriteLine(result.ToJsonString());
+            output.Flush();
+        }
+        return 0;
+    }
+
+    private static (JsonNode? Id, string? Question, string Text) Parse(string line, int lineNumber)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"stdin line {lineNumber}: not valid JSON: {e.Message}", e);
+        }
+        if (node is not JsonObject obj) throw new InvalidDataException($"stdin line {lineNumber}: expected a JSON object");
+        var text = (obj["text"] ?? obj["document"])?.GetValue<string>()
+            ?? throw new InvalidDataException($"stdin line {lineNumber}: missing \"text\" (or \"document\")");
+        return (obj["id"]?.DeepClone() ?? lineNumber, obj["question"]?.GetValue<string>(), text);
+    }
+
+    private static void Common(JsonObject result, IReadOnlyList<KeyBlock> keyBlocks, MemRecall.MemRecallResult? trace, bool fallback, string? reason,
+        TimeSpan elapsed, bool withTrace)
+    {
+        result["key_blocks"] = new JsonArray([.. keyBlocks.Select(k => (JsonNode)new JsonObject
+        {
+            ["start"] = k.Span.Start,
+            ["end"] = k.Span.End,
+            ["score"] = float.IsNaN(k.Score) ? null : k.Score,
+        })]);
+        result["used_fallback"] = fallback;
+        if (reason is not null) result["fallback_reason"] = reason;
+        result["elapsed_ms"] = Math.Round(elapsed.TotalMilliseconds, 1);
+        if (withTrace && trace is not null)
+            result["trace"] = new JsonArray([.. trace.Steps.Select(s => (JsonNode)new JsonObject
+            {
+                ["step"] = s.Step,
+                ["keep"] = s.KeepCount,
+                ["groups"] = s.GroupCount,
+                ["entered"] = new JsonArray([.. s.Entered.Select(b => (JsonNode)new JsonArray(b.Span.Start, b.Span.End))]),
+                ["fine_scores"] = new JsonArray([.. s.Rehearsed.Select((b, i) => (JsonNode)new JsonObject
+                {
+                    ["start"] = b.Span.Start, ["end"] = b.Span.End, ["query"] = b.Kind == Text.Documents.BlockKind.Query, ["score"] = s.FineScores[i],
+                })]),
+                ["decayed"] = new JsonArray([.. s.Decayed.Select(b => (JsonNode)new JsonArray(b.Span.Start, b.Span.End))]),
+            })]);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using CogLtx.Data;
+using CogLtx.Splitter;
+using CogLtx.Text.Documents;
+
+namespace CogLtx.Training.Recipes;
+
+/// <summary>The encoder to train: a fresh BERT of the given size, or Hugging Face checkpoint folders to start from.</summary>
+public sealed record ModelRecipe
+{
+    public int Layers { get; init; } = 2;
+
+    public int Hidden { get; init; } = 128;
+
+    public int Heads { get; init; } = 2;
+
+    public int Intermediate { get; init; } = 512;
+
+    public double Dropout { get; init; } = 0.1;
+
+    /// <summary>Largest vocabulary built from the training data (fresh models without <see cref="Tokenizer"/>).</summary>
+    public int VocabSize { get; init; } = 30_522;
+
+    /// <summary>A Hugging Face checkpoint folder (e.g. roberta-base) that initialises both encoders; null = fresh.</summary>
+    public string? Pretrained { get; init; }
+
+    /// <summary>Tokenizer folder; default: the pretrained folder, else a WordPiece vocabulary built from the training texts.</summary>
+    public string? Tokenizer { get; init; }
+}
+
+/// <summary>
+/// Everything <c>cogltx train</c> needs, as one JSON file (snake_case keys, every field optional): the data, the
+/// model, CogLTX's constants and the training options. Saved beside the checkpoints so an interrupted run resumes
+/// with exactly the same recipe.
+/// </summary>
+public sealed record TrainRecipe
+{
+    /// <summary>
+    /// "synthetic-qa" (multi-hop QA with bridge facts), "synthetic-cls" (key-sentence classification), a known dataset
+    /// name (hotpotqa, 20newsgroups, movie_reviews, hyperpartisan, bbc), or "jsonl" with <see cref="TrainFile"/>.
+    /// </summary>
+    public string Data { get; init; } = "synthetic-qa";
+
+    /// <summary>Folder of the real datasets (default: COGLTX_DATA, else ./data).</summary>
+    public string? DataDir { get; init; }
+
+    public string? TrainFile { get; init; }
+
+    public string? TestFile { get; init; }
+
+    /// <summary>Use at most this many training / test examples (first ones); null = all.</summary>
+    public int? TrainCount { get; init; }
+
+    public int? TestCount { get; init; }
+
+    /// <summary>Generator settings of the synthetic tasks.</summary>
+    public SyntheticOptions Synthetic { get; init; } = new();
+
+    public ModelRecipe Model { get; init; } = new();
+
+    /// <summary>Block splitting of documents that come without sentences.</summary>
+    public SplitMode SplitMode { get; init; } = SplitMode.Sentence;
+
+    public CogLtxOptions Cogltx { get; init; } = CogLtxOptions.Default;
+
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>Evaluate on the test split after training.</summary>
+    public bool Evaluate { get; init; } = true;
+
+    /// <summary>Reads a recipe file; unknown keys are an error naming the key.</summary>
+    public static TrainRecipe Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"recipe file not found: {path}", path);
+        try
+        {
+            return JsonSerializer.Deserialize<TrainRecipe>(File.ReadAllText(path), StrictJson) ?? throw new InvalidDataException($"{path}: the recipe is null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, CogLtxManifest.Json);
+
+    private static JsonSerializerOptions StrictJson { get; } = new(CogLtxManifest.Json)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+}
