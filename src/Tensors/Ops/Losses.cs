@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
 namespace CogLtx.Tensors;
 
 public static partial class Ops
@@ -6,14 +9,10 @@ public static partial class Ops
     public static Tensor CrossEntropy(Tensor logits, int[] targets, int ignoreIndex = -100)
     {
         var (n, c) = CheckClassification(logits, targets, ignoreIndex, "CrossEntropy");
-        var count = 0;
+        var count = targets.Count(t => t != ignoreIndex);
+        var rowLoss = RowLosses(logits, targets, ignoreIndex, n, c);
         double total = 0;
-        for (var r = 0; r < n; r++)
-        {
-            if (targets[r] == ignoreIndex) continue;
-            count++;
-            total -= LogProbability(logits.Data.AsSpan(r * c, c), targets[r]);
-        }
+        foreach (var l in rowLoss) total += l;
         // 0/0 = NaN when every target is ignored, exactly torch's mean reduction; the gradient is then 0.
         var y = Tensor.Scalar(count == 0 ? float.NaN : (float)(total / count));
         var t = (int[])targets.Clone();
@@ -21,9 +20,13 @@ public static partial class Ops
         {
             if (count == 0) return;
             var scale = y.Grad![0] / count;
-            var dx = logits.GradSpan();
-            for (var r = 0; r < n; r++)
-                if (t[r] != ignoreIndex) AddSoftmaxMinusOneHot(logits.Data.AsSpan(r * c, c), t[r], scale, dx.Slice(r * c, c));
+            logits.GradSpan();
+            var dx = logits.Grad!;
+            Parallelism.For(n, 4L * c, (s, e) =>
+            {
+                for (var r = s; r < e; r++)
+                    if (t[r] != ignoreIndex) AddSoftmaxMinusOneHot(logits.Data.AsSpan(r * c, c), t[r], scale, dx.AsSpan(r * c, c));
+            });
         });
     }
 
@@ -31,16 +34,18 @@ public static partial class Ops
     public static Tensor CrossEntropyPerRow(Tensor logits, int[] targets, int ignoreIndex = -100)
     {
         var (n, c) = CheckClassification(logits, targets, ignoreIndex, "CrossEntropyPerRow");
-        var y = Tensor.Zeros(n);
-        for (var r = 0; r < n; r++)
-            if (targets[r] != ignoreIndex) y.Data[r] = -LogProbability(logits.Data.AsSpan(r * c, c), targets[r]);
+        var y = new Tensor(RowLosses(logits, targets, ignoreIndex, n, c), n);
         var t = (int[])targets.Clone();
         return Autograd.Record(y, [logits], () =>
         {
             var dy = y.Grad!;
-            var dx = logits.GradSpan();
-            for (var r = 0; r < n; r++)
-                if (t[r] != ignoreIndex) AddSoftmaxMinusOneHot(logits.Data.AsSpan(r * c, c), t[r], dy[r], dx.Slice(r * c, c));
+            logits.GradSpan();
+            var dx = logits.Grad!;
+            Parallelism.For(n, 4L * c, (s, e) =>
+            {
+                for (var r = s; r < e; r++)
+                    if (t[r] != ignoreIndex) AddSoftmaxMinusOneHot(logits.Data.AsSpan(r * c, c), t[r], dy[r], dx.AsSpan(r * c, c));
+            });
         });
     }
 
@@ -82,24 +87,50 @@ public static partial class Ops
 
     private static float SigmoidScalar(float x) => x >= 0 ? 1f / (1f + MathF.Exp(-x)) : MathF.Exp(x) / (1f + MathF.Exp(x));
 
-    /// <summary>log softmax(row)[target] = row[target] − max − log Σ e^(row − max), in double.</summary>
-    private static float LogProbability(ReadOnlySpan<float> row, int target)
+    /// <summary>−log softmax(row)[target] per row (0 for ignored rows), rows in parallel: vocabularies make rows long.</summary>
+    private static float[] RowLosses(Tensor logits, int[] targets, int ignoreIndex, int n, int c)
     {
-        var max = System.Numerics.Tensors.TensorPrimitives.Max(row);
-        double sum = 0;
-        foreach (var v in row) sum += Math.Exp(v - max);
-        return (float)(row[target] - max - Math.Log(sum));
+        var losses = new float[n];
+        Parallelism.For(n, 4L * c, (s, e) =>
+        {
+            var scratch = ArrayPool<float>.Shared.Rent(c);
+            try
+            {
+                for (var r = s; r < e; r++)
+                    if (targets[r] != ignoreIndex) losses[r] = -LogProbability(logits.Data.AsSpan(r * c, c), targets[r], scratch.AsSpan(0, c));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        });
+        return losses;
+    }
+
+    /// <summary>log softmax(row)[target] = row[target] − max − log Σ e^(row − max).</summary>
+    private static float LogProbability(ReadOnlySpan<float> row, int target, Span<float> scratch)
+    {
+        var max = TensorPrimitives.Max(row);
+        var sum = RowKernels.ExpSubtractSum(row, max, scratch);
+        return row[target] - max - MathF.Log(sum);
     }
 
     /// <summary>dx += scale·(softmax(row) − onehot(target)).</summary>
     private static void AddSoftmaxMinusOneHot(ReadOnlySpan<float> row, int target, float scale, Span<float> dx)
     {
-        var max = System.Numerics.Tensors.TensorPrimitives.Max(row);
-        double sum = 0;
-        foreach (var v in row) sum += Math.Exp(v - max);
-        var inv = 1.0 / sum;
-        for (var i = 0; i < row.Length; i++) dx[i] += scale * (float)(Math.Exp(row[i] - max) * inv);
-        dx[target] -= scale;
+        var scratch = ArrayPool<float>.Shared.Rent(row.Length);
+        try
+        {
+            var p = scratch.AsSpan(0, row.Length);
+            var max = TensorPrimitives.Max(row);
+            var sum = RowKernels.ExpSubtractSum(row, max, p);
+            TensorPrimitives.MultiplyAdd(p, scale / sum, dx, dx);
+            dx[target] -= scale;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     private static (int N, int C) CheckClassification(Tensor logits, int[] targets, int ignoreIndex, string op)
