@@ -24,7 +24,7 @@ public static unsafe class Gemm
         if (OpenBlas.IsAvailable) OpenBlas.SetThreads(1);
     }
 
-    // Below this many multiply-adds (≈ 10 µs of work) a parallel split costs more than it saves.
+    // Below this many multiply-adds (≈ 20 µs of one core) a parallel split costs more than it saves.
     private const long SplitThreshold = 1L << 21;
 
     /// <summary>
