@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using CogLtx.Baselines;
+using CogLtx.Experiments.Config;
+using CogLtx.Training;
+using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
+
+namespace CogLtx.Experiments.Runner;
+
+/// <summary>
+/// A baseline in an experiment: built from a fresh <see cref="CogLtxModels"/> with the experiment's seed, so its
+/// encoder and head start from exactly the weights CogLTX's reasoner starts from (Longformer: those weights converted),
+/// trained with the same recipe (<see cref="BaselineTrainer"/>, resumed from its checkpoint after an interruption),
+/// then asked for every test example.
+/// </summary>
+internal static class BaselineMethod
+{
+    public static MethodOutcome Run(string name, MethodContext context)
+    {
+        var (config, data) = (context.Config, context.Data);
+        var baseline = Create(name, context);
+        var options = new BaselineTrainingOptions
+        {
+            Epochs = config.Training.Epochs,
+            BatchSize = config.Training.BatchSize,
+            AccumulationSteps = config.Training.AccumulationSteps,
+            LearningRate = config.Training.ReasonerLearningRate,
+            WarmupFraction = config.Training.WarmupFraction,
+            FinalLearningRateFraction = config.Training.FinalLearningRateFraction,
+            WeightDecay = config.Training.WeightDecay,
+            MaxGradNorm = config.Training.MaxGradNorm,
+            Seed = config.Training.Seed,
+            CheckpointEverySteps = 50,
+        };
+        var curve = context.OpenCurve();
+        var clock = Stopwatch.StartNew();
+        var trainer = new BaselineTrainer(baseline, options, Path.Combine(context.MethodDir, "checkpoint"));
+        var result = trainer.Train([.. data.Train.Select(e => e.Input)], new Sink<BaselineTrainingProgress>(p =>
+        {
+            curve.Add(p.TotalSteps, "loss", p.Loss);
+            var fraction = (p.Epoch + (double)p.Step / Math.Max(1, p.StepsPerEpoch)) / p.Epochs;
+            context.Report(name, "train", fraction, string.Create(CultureInfo.InvariantCulture,
+                $"epoch {p.Epoch + 1}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:0.000}"));
+        }), context.CancellationToken);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        baseline.Model.Eval();
+        var predictions = new List<MethodPrediction>(data.Test.Count);
+        var batchSize = config.Evaluation.BatchSize;
+        for (var start = 0; start < data.Test.Count; start += batchSize)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var batch = data.Test.Skip(start).Take(batchSize).ToList();
+            var output = baseline.Predict([.. batch.Select(e => e.Input)]);
+            for (var i = 0; i < batch.Count; i++) predictions.Add(ToMethodPrediction(batch[i], output[i]));
+            context.Report(name, "evaluate", (double)predictions.Count / data.Test.Count, $"{predictions.Count}/{data.Test.Count} documents");
+        }
+        var evalSeconds = clock.Elapsed.TotalSeconds;
+        var threshold = config.Evaluation.LongThreshold;
+        var (metrics, outcomes) = data.IsSpanQa
+            ? Scoring.SpanQa(data.Test, predictions, threshold)
+            : Scoring.Classification(data.Test, predictions, threshold);
+        context.WritePredictions(predictions, outcomes);
+        var tokens = data.Test.Average(e => (double)baseline.InputTokens(e.Input));
+        var note = string.Create(CultureInfo.InvariantCulture, $"{result.Steps} optimizer steps; reads {tokens:0} tokens per document");
+        if (data.IsSpanQa && data.Test.Any(e => e.Source.Sentences is not null)) note += "; predicts no supporting facts";
+        return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note);
+    }
+
+    /// <summary>The named baseline on a fresh copy of CogLTX's initial reasoner.</summary>
+    public static LongTextBaseline Create(string name, MethodContext context)
+    {
+        var (config, data) = (context.Config, context.Data);
+        var models = CogLtxModels.CreateFresh(data.ModelConfig, data.TokenizerDir, data.Setup, data.CogLtxOptions, config.Training.Seed);
+        var reasoner = models.Reasoner;
+        var specials = data.Tokenizer.Specials;
+        var b = config.Baselines;
+        return name switch
+        {
+            MethodNames.Head => Truncate(TruncationKind.Head),
+            MethodNames.Tail => Truncate(TruncationKind.Tail),
+            MethodNames.HeadTail => Truncate(TruncationKind.HeadTail),
+            MethodNames.SlidingMean => Slide(Pooling.Mean),
+            MethodNames.SlidingMax or MethodNames.SlidingWindow => Slide(Pooling.Max),
+            MethodNames.Longformer => LongformerBaseline.FromReasoner(reasoner, specials, b.LongformerMaxLength, b.LongformerAttentionWindow,
+                models.ReasonerRng, context.Decoding, name),
+            _ => throw new ExperimentConfigException($"methods: \"{name}\" is not a baseline"),
+        };
+
+        LongTextBaseline Truncate(TruncationKind kind) =>
+            new TruncationBaseline(reasoner, new Truncation(kind, b.HeadTokens), specials, b.MaxLength, name) { DropoutRng = models.ReasonerRng, Decoding = context.Decoding };
+
+        LongTextBaseline Slide(Pooling pooling) =>
+            new SlidingWindowBaseline(reasoner, b.WindowStride, pooling, specials, b.MaxLength, name) { DropoutRng = models.ReasonerRng, Decoding = context.Decoding };
+    }
+
+    /// <summary>Classification: the class id. QA: the span's text in the document ("yes"/"no"/"noanswer" for slots, "" when nothing is found).</summary>
+    private static MethodPrediction ToMethodPrediction(PreparedExample example, BaselinePrediction prediction)
+    {
+        if (prediction.Answer is not { } answer) return new MethodPrediction(Label: prediction.Label);
+        var text = answer.Kind switch
+        {
+            SlotKind.Yes => "yes",
+            SlotKind.No => "no",
+            SlotKind.NoAnswer => "noanswer",
+            SlotKind.Span when answer.Start >= 0 && answer.End >= answer.Start && answer.End < example.Tokens.Count =>
+                example.Source.Text[example.Tokens[answer.Start].Start..example.Tokens[answer.End].End],
+            _ => "",
+        };
+        return new MethodPrediction(Answer: text);
+    }
+}
