@@ -21,6 +21,7 @@ internal interface IBinaryOperator
 internal static class Kernels
 {
     /// <summary>destination[i] = Op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(ReadOnlySpan<float> x, Span<float> destination) where TOp : IUnaryOperator
     {
         if (destination.Length < x.Length) throw new ArgumentException("destination is shorter than the input");
@@ -36,6 +37,7 @@ internal static class Kernels
     }
 
     /// <summary>destination[i] += Op(x[i], y[i]) when accumulating (gradients), else destination[i] = Op(x[i], y[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, bool accumulate) where TOp : IBinaryOperator
     {
         if (y.Length != x.Length || destination.Length < x.Length) throw new ArgumentException("span lengths differ");
@@ -59,6 +61,7 @@ internal static class Kernels
 internal static partial class RowKernels
 {
     /// <summary>y[i] = e^(x[i] − shift); returns Σ y (one fused pass, accumulated in float lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ExpSubtractSum(ReadOnlySpan<float> x, float shift, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException("destination is shorter than the input");

@@ -45,6 +45,7 @@ internal static unsafe partial class ManagedGemm
     }
 
     /// <summary>One thread's share: the five-loop nest over packed panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float* c, int ldc)
     {
@@ -99,6 +100,7 @@ internal static unsafe partial class ManagedGemm
     private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     /// <summary>op(B)[pc.., jc..] (kc×nc) → NR-wide slivers, each kc rows of NR contiguous floats, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
     {
         for (var jr = 0; jr < nc; jr += NR)
@@ -141,6 +143,7 @@ internal static unsafe partial class ManagedGemm
     }
 
     /// <summary>op(A)[ic.., pc..] (mc×kc) → MR-tall slivers, each kc columns of MR contiguous floats, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float* dst)
     {
         for (var ir = 0; ir < mc; ir += MR)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -34,7 +35,7 @@ public static partial class Ops
         var record = Autograd.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
         var probs = record ? new float[b * nh * tq * tk] : null;   // (B, NH, Tq, Tk)
         var y = Tensor.Empty(b, nh, tq, hv);
-        Parallelism.For(b * nh, (long)tq * tk * (hs + hv), (start, end) =>
+        Parallelism.For(b * nh, (long)tq * tk * (hs + hv), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             var scratchP = probs is null ? ArrayPool<float>.Shared.Rent(tq * tk) : null;
             var scratchDrop = dropoutP > 0 ? ArrayPool<float>.Shared.Rent(tq * tk) : null;
@@ -88,7 +89,7 @@ public static partial class Ops
         var (dv, betaV) = GradAndBeta(v);
         var (dq, betaQ) = GradAndBeta(q);
         var (dk, betaK) = GradAndBeta(k);
-        Parallelism.For(heads, 2L * tq * tk * (hs + hv), (start, end) =>
+        Parallelism.For(heads, 2L * tq * tk * (hs + hv), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             var bufP = ArrayPool<float>.Shared.Rent(tq * tk);
             var bufD = ArrayPool<float>.Shared.Rent(tq * tk);

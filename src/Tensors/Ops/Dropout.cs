@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -27,6 +28,7 @@ public static partial class Ops
     /// when its 32-bit half u satisfies u &lt; p·2³², so P(drop) = p to within 2⁻³². Branch-free, since a
     /// data-dependent branch mispredicts on a fraction p of entries.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillDropoutMask(Span<float> mask, float p, Rng rng)
     {
         var keep = 1f / (1f - p);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -50,7 +51,7 @@ public static partial class Ops
     private static Tensor SameShapeOp(Tensor a, Tensor b, Binary op)
     {
         var y = Tensor.Empty(a.Shape);
-        Chunked(a.Size, (s, e) =>
+        Chunked(a.Size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
         {
             var x0 = a.Data.AsSpan(s, e - s);
             var x1 = b.Data.AsSpan(s, e - s);
@@ -103,7 +104,7 @@ public static partial class Ops
     private static void BinaryForward(Broadcast plan, Binary op, float[] a, float[] b, float[] y)
     {
         var n = plan.Inner;
-        Parallelism.For(plan.Rows, n, (start, end) =>
+        Parallelism.For(plan.Rows, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (var row = start; row < end; row++)
             {
@@ -133,6 +134,7 @@ public static partial class Ops
     /// Broadcast backward: each operand's gradient is dy (times the other operand for Mul) summed over the
     /// axes along which that operand was repeated. Serial, because repeated rows write the same gradient entries.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryBackward(Broadcast plan, Binary op, Tensor a, Tensor b, float[] dy)
     {
         var n = plan.Inner;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -16,7 +17,7 @@ public static partial class Ops
         // Cache for the backward pass: per-row mean and 1/√(σ² + eps).
         var mean = new float[rows];
         var rstd = new float[rows];
-        Parallelism.For(rows, 6L * c, (s, e) =>
+        Parallelism.For(rows, 6L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
         {
             for (var r = s; r < e; r++)
                 LayerNormRow(x.Data.AsSpan(r * c, c), weight.Data, bias.Data, eps, y.Data.AsSpan(r * c, c), out mean[r], out rstd[r]);
@@ -24,6 +25,7 @@ public static partial class Ops
         return Autograd.Record(y, [x, weight, bias], () => LayerNormBackward(x, weight, bias, y.Grad!, mean, rstd, rows, c));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LayerNormRow(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float eps, Span<float> y, out float mean, out float rstd)
     {
         var c = x.Length;
@@ -46,7 +48,7 @@ public static partial class Ops
         var wantParams = weight.RequiresGrad || bias.RequiresGrad;
         // Rows split over threads; each chunk sums its own dweight/dbias partials, added up afterwards.
         var partials = new List<(float[] Dw, float[] Db)>();
-        Parallelism.For(rows, 10L * c, (start, end) =>
+        Parallelism.For(rows, 10L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             var scratch = ArrayPool<float>.Shared.Rent(3 * c);
             try

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -22,7 +23,7 @@ public static partial class Ops
             var scale = y.Grad![0] / count;
             logits.GradSpan();
             var dx = logits.Grad!;
-            Parallelism.For(n, 4L * c, (s, e) =>
+            Parallelism.For(n, 4L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 for (var r = s; r < e; r++)
                     if (t[r] != ignoreIndex) AddSoftmaxMinusOneHot(logits.Data.AsSpan(r * c, c), t[r], scale, dx.AsSpan(r * c, c));
@@ -41,7 +42,7 @@ public static partial class Ops
             var dy = y.Grad!;
             logits.GradSpan();
             var dx = logits.Grad!;
-            Parallelism.For(n, 4L * c, (s, e) =>
+            Parallelism.For(n, 4L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 for (var r = s; r < e; r++)
                     if (t[r] != ignoreIndex) AddSoftmaxMinusOneHot(logits.Data.AsSpan(r * c, c), t[r], dy[r], dx.AsSpan(r * c, c));
@@ -91,7 +92,7 @@ public static partial class Ops
     private static float[] RowLosses(Tensor logits, int[] targets, int ignoreIndex, int n, int c)
     {
         var losses = new float[n];
-        Parallelism.For(n, 4L * c, (s, e) =>
+        Parallelism.For(n, 4L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
         {
             var scratch = ArrayPool<float>.Shared.Rent(c);
             try

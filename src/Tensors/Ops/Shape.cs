@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -200,6 +201,7 @@ public static partial class Ops
     /// Walks a contiguous output of <paramref name="shape"/> in runs along its last axis, calling
     /// body(outOffset, srcOffset, runLength, srcStride) with the source offset given by <paramref name="srcStrides"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StridedWalk(int[] shape, int[] srcStrides, Action<int, int, int, int> body)
     {
         var rank = shape.Length;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
 
@@ -10,7 +11,7 @@ public static partial class Ops
         var c = LastDim(x, "Softmax");
         var y = Tensor.Empty(x.Shape);
         var rows = x.Size / Math.Max(1, c);
-        Parallelism.For(rows, 8L * c, (s, e) =>
+        Parallelism.For(rows, 8L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
         {
             for (var r = s; r < e; r++) SoftmaxRow(x.Data.AsSpan(r * c, c), y.Data.AsSpan(r * c, c));
         });
@@ -19,7 +20,7 @@ public static partial class Ops
             var dy = y.Grad!;
             var dx = x.GradBuffer(out var fresh);
             // dx += y ⊙ (dy − Σ dy·y)
-            Parallelism.For(rows, 4L * c, (s, e) =>
+            Parallelism.For(rows, 4L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 for (var r = s; r < e; r++) SoftmaxRowBackward(y.Data.AsSpan(r * c, c), dy.AsSpan(r * c, c), dx.AsSpan(r * c, c), !fresh);
             });
@@ -32,7 +33,7 @@ public static partial class Ops
         var c = LastDim(x, "LogSoftmax");
         var y = Tensor.Empty(x.Shape);
         var rows = x.Size / Math.Max(1, c);
-        Parallelism.For(rows, 8L * c, (s, e) =>
+        Parallelism.For(rows, 8L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
         {
             for (var r = s; r < e; r++) LogSoftmaxRow(x.Data.AsSpan(r * c, c), y.Data.AsSpan(r * c, c));
         });
@@ -56,6 +57,7 @@ public static partial class Ops
     /// One row of softmax, max-subtracted. A row whose entries all carry float.MinValue stays finite: the max
     /// is then about float.MinValue too, the differences are small, and the row comes out (near) uniform, as in torch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
     {
         if (x.Length == 0) return;
@@ -65,6 +67,7 @@ public static partial class Ops
     }
 
     /// <summary>dx (+)= y ⊙ (dy − Σ dy·y) for one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SoftmaxRowBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
     {
         var dot = TensorPrimitives.Dot(dy, y);
@@ -77,6 +80,7 @@ public static partial class Ops
         for (var i = 0; i < y.Length; i++) dx[i] += y[i] * (dy[i] - dot);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LogSoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
     {
         if (x.Length == 0) return;
