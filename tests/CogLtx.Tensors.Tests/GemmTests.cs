@@ -71,6 +71,15 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void OpenBlas_IsLoaded_WhereInstalled()
+    {
+        // CI installs libopenblas0-pthread: a silent fallback to the managed kernel would hide a loader bug.
+        if (!File.Exists("/usr/lib/x86_64-linux-gnu/libopenblas.so.0")) return;
+        Assert.True(Gemm.OpenBlasAvailable, "libopenblas.so.0 is installed but was not loaded");
+        Assert.StartsWith("libopenblas", OpenBlas.LibraryName);
+    }
+
+    [Fact]
     public void ForceManaged_SwitchesBackend()
     {
         var before = Gemm.ForceManaged;

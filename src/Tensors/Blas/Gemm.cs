@@ -48,11 +48,11 @@ public static unsafe class Gemm
         set => forceManaged = value;
     }
 
-    /// <summary>True when a native BLAS providing cblas_sgemm was loaded.</summary>
+    /// <summary>True when OpenBLAS (cblas_sgemm and openblas_set_num_threads) was loaded.</summary>
     public static bool OpenBlasAvailable => OpenBlas.IsAvailable;
 
     /// <summary>"openblas (libopenblas.so.0, SkylakeX)" or "managed": the path <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> takes now.</summary>
-    public static string Backend => UsesOpenBlas ? $"openblas ({OpenBlas.LibraryName}{(OpenBlas.CoreName is null ? "" : ", " + OpenBlas.CoreName)})" : "managed";
+    public static string Backend => UsesOpenBlas ? $"openblas ({OpenBlas.Describe()})" : "managed";
 
     private static bool UsesOpenBlas => OpenBlas.IsAvailable && !forceManaged;
 

@@ -4,10 +4,15 @@ using System.Runtime.Intrinsics.X86;
 namespace CogLtx.Tensors;
 
 /// <summary>
-/// OpenBLAS (or any CBLAS) loaded at run time: <c>libopenblas.so.0</c>, then <c>libblas.so.3</c>. Only
-/// <c>cblas_sgemm</c> is required; <c>openblas_set_num_threads</c> is used when the library has it.
-/// All native calls of the engine live here.
+/// OpenBLAS loaded at run time: <c>libopenblas.so.0</c>, then <c>libblas.so.3</c>, whose <c>cblas_sgemm</c>
+/// is called through a function pointer. All native calls of the engine live here.
 /// </summary>
+/// <remarks>
+/// Deliberate deviation from taking any CBLAS: a library must also export <c>openblas_set_num_threads</c>.
+/// Debian's libblas.so.3 is an alternatives link that is OpenBLAS when OpenBLAS is installed but otherwise the
+/// netlib reference BLAS, about 29 GFLOP/s on this machine (shared/tools/torch-peer/README.md) against the
+/// managed kernel's ~150 per core; and we must be able to pin the library to one thread (see <see cref="Gemm"/>).
+/// </remarks>
 internal static unsafe class OpenBlas
 {
     // CBLAS enum values (cblas.h).
@@ -24,10 +29,14 @@ internal static unsafe class OpenBlas
         foreach (var name in new[] { "libopenblas.so.0", "libopenblas.so", "libblas.so.3" })
         {
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;
-            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var sgemm)) continue;
+            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var sgemm)
+                || !NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var setThreads))
+            {
+                NativeLibrary.Free(handle);
+                continue;
+            }
             SgemmPtr = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
-            if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var setThreads))
-                SetThreadsPtr = (delegate* unmanaged[Cdecl]<int, void>)setThreads;
+            SetThreadsPtr = (delegate* unmanaged[Cdecl]<int, void>)setThreads;
             LibraryName = name;
             if (NativeLibrary.TryGetExport(handle, "openblas_get_corename", out var coreName))
                 CoreName = Marshal.PtrToStringAnsi((nint)((delegate* unmanaged[Cdecl]<byte*>)coreName)());
@@ -64,10 +73,10 @@ internal static unsafe class OpenBlas
         Environment.SetEnvironmentVariable("OPENBLAS_CORETYPE", target);
     }
 
-    /// <summary>The library that was loaded, or null when none provides cblas_sgemm.</summary>
+    /// <summary>The library that was loaded, or null when no OpenBLAS was found.</summary>
     public static string? LibraryName { get; }
 
-    /// <summary>OpenBLAS's kernel family (openblas_get_corename), e.g. "SkylakeX"; null for other BLAS libraries.</summary>
+    /// <summary>OpenBLAS's kernel family (openblas_get_corename), e.g. "SkylakeX"; null when the library does not say.</summary>
     public static string? CoreName { get; }
 
     public static bool IsAvailable => SgemmPtr != null;
@@ -76,6 +85,9 @@ internal static unsafe class OpenBlas
     {
         if (SetThreadsPtr != null) SetThreadsPtr(threads);
     }
+
+    /// <summary>"(libopenblas.so.0, SkylakeX)"-style description of what was loaded, for reports.</summary>
+    public static string Describe() => LibraryName is null ? "none" : CoreName is null ? LibraryName : $"{LibraryName}, {CoreName}";
 
     /// <summary>Row-major cblas_sgemm on spans; the caller has checked the extents.</summary>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
