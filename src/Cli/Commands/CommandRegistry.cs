@@ -10,6 +10,10 @@ internal static class CommandRegistry
         TokenizeCommand.Create(),
         SplitCommand.Create(),
         DataCommand.Create(),
+        TrainCommand.Create(),
+        PredictCommand.Create(),
+        RecallCommand.Create(),
+        ExperimentCommand.Create(),
         EncodeCommand.Create(),
         Bench(),
     ];
