@@ -83,6 +83,16 @@ public sealed class ExampleConverterTests
     }
 
     [Fact]
+    public void SpanQa_NoAnswer_PointsAtTheNoneSlot()
+    {
+        var converter = new ExampleConverter(Tokenizer, new TaskSetup { QuerySlots = ["none"] }, Options);
+        var converted = converter.Convert(QaExample(Answer.None), new BlockIdCounter()).Single();
+        var query = converted.Blocks.QueryBlocks.Single();
+        Assert.Equal([2, 7, 8, 9, 10, 11, 3], query.Ids.ToArray());    // [CLS] none who founded acme ? [SEP]
+        Assert.Equal((1, 1), (query.AnswerStart, query.AnswerEnd));
+    }
+
+    [Fact]
     public void QuerySlot_ThatIsNotOneToken_IsRejectedByName()
     {
         var tokenizer = WordPieceTokenizer.FromVocab(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "y", "##es", "no"], lowercase: true);
