@@ -60,6 +60,20 @@ public sealed class ExampleConverterTests
         Assert.Equal(Enumerable.Range(1, 4).Select(i => (long)i), converted.Blocks.AllBlocks.Select(b => b.Position));
     }
 
+    [Fact]
+    public void SpanQa_DpMode_PacksSentencesIntoBlocks_EvenWhenSentencesAreGiven()
+    {
+        var example = QaExample(Answer.Span("Tarvos", new CharSpan(72, 78)));
+        var converter = new ExampleConverter(Tokenizer, new TaskSetup { SplitMode = SplitMode.Dp }, Options with { BlockSize = 15 });
+        var doc = converter.Convert(example, new BlockIdCounter()).Single().Blocks.DocumentBlocks;
+        // 7 + 5 tokens end at a period within 15 → one block; the last sentence → a second block
+        Assert.Equal([13, 8], doc.Select(b => b.Length));
+        Assert.Equal([new CharSpan(0, 48), new CharSpan(49, 79)], doc.Select(b => b.Span));
+        Assert.Equal([1, 1], doc.Select(b => b.Relevance));          // each overlaps a relevant span
+        Assert.All(doc, b => Assert.Null(b.Origin));
+        Assert.Equal(new CharSpan(72, 78), doc[1].TokenOffsets[doc[1].AnswerStart!.Value]);
+    }
+
     [Theory]
     [InlineData(Data.AnswerKind.Yes, 1)]
     [InlineData(Data.AnswerKind.No, 2)]

@@ -16,9 +16,9 @@ namespace CogLtx.Training;
 /// blocks (<c>start</c>/<c>end</c>); yes / no / no-answer point at their query slots.</item>
 /// <item>Classification: query = [CLS][SEP] carrying the label id (20News).</item>
 /// <item>Multi-label: query = [CLS] label name [SEP] carrying 1 (the document has the label) or 0 ([P] §4.4).</item>
-/// <item>Documents with sentences (HotpotQA, synthetic): one mode-S sentence each, supporting sentences relevant
-/// (relevance 1), origin = (title, index). Other documents: <see cref="TaskSetup.SplitMode"/>; a block is relevant
-/// when it overlaps a relevant span.</item>
+/// <item>Documents with sentences (HotpotQA, synthetic) in <see cref="SplitMode.Sentence"/>: one mode-S sentence each,
+/// supporting sentences relevant (relevance 1), origin = (title, index). Otherwise <see cref="TaskSetup.SplitMode"/> over
+/// the whole text; a block is relevant when it overlaps a relevant span.</item>
 /// </list>
 /// </summary>
 public sealed class ExampleConverter
@@ -138,7 +138,7 @@ public sealed class ExampleConverter
     private IReadOnlyList<Block> SplitDocument(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter,
         BlockProperties baseProps, (int First, int Last)? answer)
     {
-        if (example.Sentences is not { Count: > 0 } sentences)
+        if (example.Sentences is not { Count: > 0 } sentences || setup.SplitMode == SplitMode.Dp)
         {
             var props = baseProps with { AnswerStartToken = answer?.First, AnswerEndToken = answer?.Last };
             var blocks = BlockSplitter.Split(example.Text, tokenizer, setup.SplitMode, counter, options, props);

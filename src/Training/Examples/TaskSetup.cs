@@ -24,7 +24,11 @@ public sealed record TaskSetup
     /// </summary>
     public IReadOnlyList<string> QuerySlots { get; init; } = [];
 
-    /// <summary>How documents without given sentences are split (spec §1, §9.1); sentence-given documents use mode S.</summary>
+    /// <summary>
+    /// How documents are split (spec §1, §9.1): <see cref="SplitMode.Sentence"/> uses the sentences a dataset gives
+    /// (HotpotQA, synthetic) or else the segmenter's, one mode-S block group per sentence; <see cref="SplitMode.Dp"/>
+    /// packs the whole token list with the dynamic program (several sentences per block) even when sentences are given.
+    /// </summary>
     [JsonConverter(typeof(JsonStringEnumConverter<SplitMode>))]
     public SplitMode SplitMode { get; init; } = SplitMode.Sentence;
 
