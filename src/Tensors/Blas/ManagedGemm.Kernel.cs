@@ -8,9 +8,12 @@ internal static unsafe partial class ManagedGemm
     /// <summary>
     /// C[0..mr, 0..nr] += alpha · Σ_p a[p, 0..MR]ᵀ · b[p, 0..NR] over one packed strip: 8 rows × 2 vectors of
     /// 16 accumulators held in registers for the whole strip (written out explicitly so the JIT keeps them there).
+    /// A full tile is added to C here; a ragged one is stored, scaled, to <paramref name="tile"/> (MR×NR) for
+    /// <see cref="AddPartial"/>. (No stackalloc here: with it the JIT gave the accumulators stack homes and
+    /// stored them every iteration when tiered compilation was off.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, float alpha, int mr, int nr)
+    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, float alpha, int mr, int nr, float* tile)
     {
         Vector512<float> c00 = default, c01 = default;
         Vector512<float> c10 = default, c11 = default;
@@ -64,7 +67,7 @@ internal static unsafe partial class ManagedGemm
             AddRow(c + (nint)7 * ldc, c70, c71, va);
             return;
         }
-        var tile = stackalloc float[MR * NR];
+        // Ragged edge: the scaled tile goes to the caller's scratch; AddPartial adds its mr×nr corner to C.
         Vector512.Store(c00 * va, tile + 0); Vector512.Store(c01 * va, tile + 16);
         Vector512.Store(c10 * va, tile + 32); Vector512.Store(c11 * va, tile + 48);
         Vector512.Store(c20 * va, tile + 64); Vector512.Store(c21 * va, tile + 80);
@@ -73,6 +76,11 @@ internal static unsafe partial class ManagedGemm
         Vector512.Store(c50 * va, tile + 160); Vector512.Store(c51 * va, tile + 176);
         Vector512.Store(c60 * va, tile + 192); Vector512.Store(c61 * va, tile + 208);
         Vector512.Store(c70 * va, tile + 224); Vector512.Store(c71 * va, tile + 240);
+    }
+
+    /// <summary>C[0..mr, 0..nr] += tile[0..mr, 0..nr] (row stride NR).</summary>
+    private static void AddPartial(float* tile, float* c, int ldc, int mr, int nr)
+    {
         for (var i = 0; i < mr; i++)
         {
             var row = c + (nint)i * ldc;

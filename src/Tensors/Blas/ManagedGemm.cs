@@ -61,6 +61,7 @@ internal static unsafe partial class ManagedGemm
             {
                 var packB = Align64(rawB);
                 var packA = Align64(rawA);
+                var tile = stackalloc float[MR * NR];
                 for (var jc = 0; jc < n; jc += NC)
                 {
                     var nc = Math.Min(NC, n - jc);
@@ -80,7 +81,8 @@ internal static unsafe partial class ManagedGemm
                                 {
                                     var mr = Math.Min(MR, mc - ir);
                                     var cTile = c + (nint)(ic + ir) * ldc + jc + jr;
-                                    MicroKernel(kc, packA + (nint)ir * kc, sliverB, cTile, ldc, alpha, mr, nr);
+                                    MicroKernel(kc, packA + (nint)ir * kc, sliverB, cTile, ldc, alpha, mr, nr, tile);
+                                    if (mr < MR || nr < NR) AddPartial(tile, cTile, ldc, mr, nr);
                                 }
                             }
                         }
