@@ -130,6 +130,7 @@ public sealed record ExperimentConfig
             Training = Training with { Epochs = q.Epochs, BatchSize = Math.Min(Training.BatchSize, 4), AccumulationSteps = 1 },
             Baselines = Baselines with
             {
+                Epochs = Baselines.Epochs is null ? null : q.Epochs,
                 LongformerMaxLength = Math.Min(Baselines.LongformerMaxLength, q.LongformerMaxLength),
                 LongformerAttentionWindow = Math.Min(Baselines.LongformerAttentionWindow, q.LongformerAttentionWindow),
             },

@@ -162,6 +162,13 @@ public sealed record CogLtxConfig
 /// <summary>Baseline settings.</summary>
 public sealed record BaselinesConfig
 {
+    /// <summary>
+    /// Training epochs of every baseline; null: <c>training.epochs</c> × the reasoner inputs CogLTX draws per example
+    /// and epoch (spec §5.3: one "promising" and one "random" sample), so each baseline takes as many optimizer steps
+    /// over as many inputs as CogLTX's reasoner.
+    /// </summary>
+    public int? Epochs { get; init; }
+
     /// <summary>Input length of truncation and sliding windows (the encoder's 512).</summary>
     public int MaxLength { get; init; } = 512;
 
@@ -179,6 +186,7 @@ public sealed record BaselinesConfig
 
     internal void Validate(ConfigErrors errors)
     {
+        errors.Check(Epochs is null or >= 1, "baselines.epochs", $"must be ≥ 1 or null, got {Epochs}");
         errors.Check(MaxLength is >= 16 and <= 512, "baselines.max_length", $"must be in [16, 512] (the encoder's positions), got {MaxLength}");
         errors.Check(HeadTokens >= 0 && HeadTokens < MaxLength, "baselines.head_tokens", $"must be in [0, max_length), got {HeadTokens}");
         errors.Check(WindowStride >= 1 && WindowStride < MaxLength, "baselines.window_stride", $"must be in [1, max_length), got {WindowStride}");

@@ -19,7 +19,9 @@ public static class MarkdownReport
         sb.AppendLine("mean over test examples with a percentile-bootstrap 95% interval (2,000 resamples); p-values are paired against CogLTX");
         sb.AppendLine("(sign-flip permutation test, 10,000 permutations; paired t-test in brackets).");
         sb.AppendLine();
-        var metricNames = results.Methods.SelectMany(m => m.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        // The headline metric has its own column (with the interval); the others follow in name order.
+        var metricNames = results.Methods.SelectMany(m => m.Metrics.Keys).Distinct()
+            .Where(k => k != results.HeadlineMetric).Order(StringComparer.Ordinal).ToList();
         sb.Append(inv, $"| method | {results.HeadlineMetric} (95% CI) | Δ vs CogLTX | p |");
         foreach (var m in metricNames) sb.Append(inv, $" {m} |");
         sb.AppendLine(" train s | eval s | peak MB |");

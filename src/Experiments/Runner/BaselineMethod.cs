@@ -21,7 +21,7 @@ internal static class BaselineMethod
         var baseline = Create(name, context);
         var options = new BaselineTrainingOptions
         {
-            Epochs = config.Training.Epochs,
+            Epochs = Epochs(config, data),
             BatchSize = config.Training.BatchSize,
             AccumulationSteps = config.Training.AccumulationSteps,
             LearningRate = config.Training.ReasonerLearningRate,
@@ -63,10 +63,17 @@ internal static class BaselineMethod
             : Scoring.Classification(data.Test, predictions, threshold);
         context.WritePredictions(predictions, outcomes);
         var tokens = data.Test.Average(e => (double)baseline.InputTokens(e.Input));
-        var note = string.Create(CultureInfo.InvariantCulture, $"{result.Steps} optimizer steps; reads {tokens:0} tokens per document");
+        var note = string.Create(CultureInfo.InvariantCulture, $"{options.Epochs} epochs, {result.Steps} optimizer steps; reads {tokens:0} tokens per document");
         if (data.IsSpanQa && data.Test.Any(e => e.Source.Sentences is not null)) note += "; predicts no supporting facts";
         return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note);
     }
+
+    /// <summary>
+    /// <c>baselines.epochs</c>, or by default as many passes as give the baseline the reasoner's number of training
+    /// inputs: CogLTX draws n2 + n3 reasoner inputs per example and epoch (spec §5.3).
+    /// </summary>
+    public static int Epochs(ExperimentConfig config, ExperimentData data) =>
+        config.Baselines.Epochs ?? config.Training.Epochs * Math.Max(1, data.CogLtxOptions.PromisingSamples + data.CogLtxOptions.RandomSamples);
 
     /// <summary>The named baseline on a fresh copy of CogLTX's initial reasoner.</summary>
     public static LongTextBaseline Create(string name, MethodContext context)
