@@ -3,6 +3,7 @@ using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
 using CogLtx.Training.Relevance;
+using CogLtx.Training.Samplers;
 
 namespace CogLtx.Training;
 
@@ -11,7 +12,8 @@ public sealed class TrainingDivergedException(string message, Exception? inner =
 
 /// <summary>
 /// Joint training of judge and reasoner (spec §5.1; paper Algorithm 1; main_loop.py): every outer epoch trains the
-/// judge for one epoch on §5.2 samples while caching each block's score, then the reasoner for one epoch on §5.3 samples
+/// judge for one epoch on §5.2 samples (filled by tokens by default, <see cref="TrainingOptions.JudgeSampling"/>) while
+/// caching each block's score, then the reasoner for one epoch on §5.3 samples
 /// built from those cached scores; with latent relevance, interventions (§5.4) log relabellings that are applied after
 /// the reasoner epoch from <see cref="CogLtxOptions.FirstRelabelEpoch"/> on. Each model has its own AdamW (weight decay
 /// per <see cref="TrainingOptions.WeightDecay"/>) and the paper's schedule (§5.6/§9.8: 10% warm-up, linear decay to
@@ -156,9 +158,9 @@ public sealed partial class JointTrainer
     private void BuildPlan(TrainingPhase phase)
     {
         var sets = examples.Select(e => e.Blocks).ToList();
-        var samples = phase == TrainingPhase.Judge
-            ? JudgeSamples.Build(sets, sampleRng, models.Options)
-            : ReasonerSamples.Build(sets, sampleRng, models.Options);
+        var samples = phase == TrainingPhase.Reasoner ? ReasonerSamples.Build(sets, sampleRng, models.Options)
+            : options.JudgeSampling == JudgeSamplingMode.Reference ? JudgeSamples.Build(sets, sampleRng, models.Options)
+            : TokenFilledJudgeSamples.Build(sets, sampleRng, models.Options);
         sampleRng.Shuffle(samples);
         state.Plan = [.. samples.Select(s => s.Select(b => b.Position).ToArray())];
         state.PhaseStep = 0;

@@ -96,7 +96,7 @@ public sealed class CogLtxPipeline
         if (models.Setup.Task != ReasonerTask.SpanQa) throw new InvalidOperationException($"this model solves {models.Setup.Task}; call Classify");
         var example = Convert(new LongDocExample { Id = "input", Text = document, Question = question })[0];
         return Run(
-            token => predictor.Answer(example, useMemRecall: true, token),
+            (token, deadline) => predictor.Answer(example, useMemRecall: true, token, deadline),
             () => predictor.Answer(example, useMemRecall: false, cancellationToken),
             (p, fallback, reason, elapsed) => new QaResult(p, fallback, reason, elapsed),
             cancellationToken);
@@ -109,7 +109,7 @@ public sealed class CogLtxPipeline
         if (models.Setup.Task == ReasonerTask.SpanQa) throw new InvalidOperationException("this model answers questions; call Answer");
         var examples = Convert(new LongDocExample { Id = "input", Text = document });
         return Run(
-            token => examples.Select(e => predictor.Classify(e, useMemRecall: true, token)).ToList(),
+            (token, deadline) => examples.Select(e => predictor.Classify(e, useMemRecall: true, token, deadline)).ToList(),
             () => examples.Select(e => predictor.Classify(e, useMemRecall: false, cancellationToken)).ToList(),
             ToClassification,
             cancellationToken);
@@ -137,17 +137,20 @@ public sealed class CogLtxPipeline
         return converted;
     }
 
-    private TResult Run<TPrediction, TResult>(Func<CancellationToken, TPrediction> primary, Func<TPrediction> fallback,
+    // The primary path gets Polly's timeout token and a Stopwatch deadline: the token cancels when the timer fires, the
+    // deadline is checked at every judge call, so the budget holds even when a busy thread pool delays the timer.
+    private TResult Run<TPrediction, TResult>(Func<CancellationToken, long?, TPrediction> primary, Func<TPrediction> fallback,
         Func<TPrediction, bool, string?, TimeSpan, TResult> wrap, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (options.TimeBudget is not { } budget)
-            return wrap(primary(cancellationToken), false, null, clock.Elapsed);
+            return wrap(primary(cancellationToken, null), false, null, clock.Elapsed);
+        var deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
         string? reason = null;
         var resilience = new ResiliencePipelineBuilder<TPrediction>()
             .AddFallback(new FallbackStrategyOptions<TPrediction>
             {
-                ShouldHandle = new PredicateBuilder<TPrediction>().Handle<TimeoutRejectedException>(),
+                ShouldHandle = new PredicateBuilder<TPrediction>().Handle<TimeoutRejectedException>().Handle<TimeoutException>(),
                 FallbackAction = _ =>
                 {
                     reason = $"time budget of {budget.TotalMilliseconds:0.#} ms ran out during MemRecall; answered from the first " +
@@ -158,7 +161,7 @@ public sealed class CogLtxPipeline
             // A generator rather than TimeoutStrategyOptions.Timeout, whose validation rejects budgets under 10 ms.
             .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => ValueTask.FromResult(budget) })
             .Build();
-        var prediction = resilience.Execute(token => primary(token), cancellationToken);
+        var prediction = resilience.Execute(token => primary(token, deadline), cancellationToken);
         return wrap(prediction, reason is not null, reason, clock.Elapsed);
     }
 }

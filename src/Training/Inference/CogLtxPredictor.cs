@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CogLtx.MemRecall;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
@@ -16,6 +17,7 @@ namespace CogLtx.Training.Inference;
 public sealed class CogLtxPredictor
 {
     private readonly CogLtxModels models;
+    private readonly JudgeScorer scorer;
     private readonly MemRecaller memRecall;
     private readonly IReadOnlyDictionary<int, AnswerKind> slots;
 
@@ -27,7 +29,8 @@ public sealed class CogLtxPredictor
         Decoding = decoding ?? SpanDecodingOptions.NewsQa;
         SupportingFacts = supportingFacts;
         SupportingFactThreshold = supportingFactThreshold;
-        memRecall = new MemRecaller(new JudgeScorer(models.Judge), models.Options);
+        scorer = new JudgeScorer(models.Judge);
+        memRecall = new MemRecaller(scorer, models.Options);
         slots = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).SlotPositions.ToDictionary(
             p => p.Value,
             p => p.Key switch
@@ -45,13 +48,19 @@ public sealed class CogLtxPredictor
     /// <summary>run_hotpotqa.py <c>sp_threshold</c> (0.9 at HEAD).</summary>
     public float SupportingFactThreshold { get; }
 
-    /// <summary>z: MemRecall's selection, or the head-truncation selection when <paramref name="useMemRecall"/> is false.</summary>
-    public (IReadOnlyList<Block> Blocks, IReadOnlyList<float> Scores, MemRecallResult? Trace) Select(ExampleBlocks example, bool useMemRecall, CancellationToken ct)
+    /// <summary>
+    /// z: MemRecall's selection, or the head-truncation selection when <paramref name="useMemRecall"/> is false. With a
+    /// <paramref name="deadline"/> (a <see cref="Stopwatch"/> timestamp) MemRecall throws <see cref="TimeoutException"/>
+    /// at its next judge call past it, a check that does not depend on a timer thread getting scheduled.
+    /// </summary>
+    public (IReadOnlyList<Block> Blocks, IReadOnlyList<float> Scores, MemRecallResult? Trace) Select(ExampleBlocks example, bool useMemRecall,
+        CancellationToken ct, long? deadline = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (useMemRecall)
         {
-            var result = memRecall.Run(example.QueryBlocks, example.DocumentBlocks, ct);
+            var recaller = deadline is { } d ? new MemRecaller(new DeadlineScorer(scorer, d), models.Options) : memRecall;
+            var result = recaller.Run(example.QueryBlocks, example.DocumentBlocks, ct);
             return (result.Blocks, result.FineScores, result);
         }
         var z = BlockBuffer.Sorted(example.QueryBlocks);
@@ -64,11 +73,11 @@ public sealed class CogLtxPredictor
     }
 
     /// <summary>Span-QA prediction for one converted example.</summary>
-    public QaPrediction Answer(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default)
+    public QaPrediction Answer(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (models.Setup.Task != ReasonerTask.SpanQa) throw new InvalidOperationException($"this model solves {models.Setup.Task}, not span QA");
-        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct);
+        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct, deadline);
         ct.ThrowIfCancellationRequested();
         var input = AssembledInput.From(z);
         var batch = ReasonerBatch.Create([input], ReasonerTask.SpanQa, models.Reasoner.Encoder.PadTokenId);
@@ -94,11 +103,11 @@ public sealed class CogLtxPredictor
     }
 
     /// <summary>Classification (or one multi-label query) prediction for one converted example.</summary>
-    public ClassPrediction Classify(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default)
+    public ClassPrediction Classify(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (models.Setup.Task == ReasonerTask.SpanQa) throw new InvalidOperationException("this model solves span QA, not classification");
-        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct);
+        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct, deadline);
         ct.ThrowIfCancellationRequested();
         var batch = ReasonerBatch.Create([AssembledInput.From(z)], models.Setup.Task, models.Reasoner.Encoder.PadTokenId, requireTargets: false);
         Tensor logits;
@@ -185,5 +194,15 @@ public sealed class CogLtxPredictor
         var exp = logits.Select(x => Math.Exp(x - max)).ToArray();
         var sum = exp.Sum();
         return [.. exp.Select(e => (float)(e / sum))];
+    }
+}
+
+/// <summary>A scorer that refuses to start a judge call once a <see cref="Stopwatch"/> deadline has passed.</summary>
+internal sealed class DeadlineScorer(IBlockScorer inner, long deadline) : IBlockScorer
+{
+    public IReadOnlyList<float[]> ScoreTokens(IReadOnlyList<AssembledInput> inputs, CancellationToken cancellationToken = default)
+    {
+        if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("the time budget ran out during MemRecall");
+        return inner.ScoreTokens(inputs, cancellationToken);
     }
 }
