@@ -12,7 +12,7 @@ public sealed class TrainingDivergedException(string message, Exception? inner =
 
 /// <summary>
 /// Joint training of judge and reasoner (spec §5.1; paper Algorithm 1; main_loop.py): every outer epoch trains the
-/// judge for one epoch on §5.2 samples (filled by tokens by default, <see cref="TrainingOptions.JudgeSampling"/>) while
+/// judge for one epoch on §5.2 samples (or token-filled ones, <see cref="TrainingOptions.JudgeSampling"/>) while
 /// caching each block's score, then the reasoner for one epoch on §5.3 samples
 /// built from those cached scores; with latent relevance, interventions (§5.4) log relabellings that are applied after
 /// the reasoner epoch from <see cref="CogLtxOptions.FirstRelabelEpoch"/> on. Each model has its own AdamW (weight decay
@@ -159,8 +159,8 @@ public sealed partial class JointTrainer
     {
         var sets = examples.Select(e => e.Blocks).ToList();
         var samples = phase == TrainingPhase.Reasoner ? ReasonerSamples.Build(sets, sampleRng, models.Options)
-            : options.JudgeSampling == JudgeSamplingMode.Reference ? JudgeSamples.Build(sets, sampleRng, models.Options)
-            : TokenFilledJudgeSamples.Build(sets, sampleRng, models.Options);
+            : options.JudgeSampling == JudgeSamplingMode.TokenFilled ? TokenFilledJudgeSamples.Build(sets, sampleRng, models.Options)
+            : JudgeSamples.Build(sets, sampleRng, models.Options);
         sampleRng.Shuffle(samples);
         state.Plan = [.. samples.Select(s => s.Select(b => b.Position).ToArray())];
         state.PhaseStep = 0;

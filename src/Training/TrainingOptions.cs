@@ -78,9 +78,9 @@ public sealed record TrainingOptions
     [JsonConverter(typeof(JsonStringEnumConverter<InterventionMode>))]
     public InterventionMode Intervention { get; init; } = InterventionMode.Eval;
 
-    /// <summary>Judge inputs filled by tokens (default, spec §9.4 applied to the judge) or capped at 8 blocks as in the reference.</summary>
+    /// <summary>Judge inputs capped at 8 blocks as in the reference (default, spec §5.2) or filled by tokens.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<JudgeSamplingMode>))]
-    public JudgeSamplingMode JudgeSampling { get; init; } = JudgeSamplingMode.TokenFilled;
+    public JudgeSamplingMode JudgeSampling { get; init; } = JudgeSamplingMode.Reference;
 
     /// <summary>Judge token labels of query tokens: 1 ([P] Eq. 4, spec §9.9) or, when false, the query's relevance as in the reference.</summary>
     public bool LabelQueryTokens { get; init; } = true;

@@ -7,15 +7,16 @@ namespace CogLtx.Training.Samplers;
 /// <summary>How judge training inputs are built (spec §5.2, §9.4).</summary>
 public enum JudgeSamplingMode
 {
+    /// <summary>data_helper.py <c>build_random_buffer</c>: at most 8 − |Q| blocks per input (<see cref="JudgeSamples"/>), the default (spec §5.2).</summary>
+    Reference,
+
     /// <summary>
-    /// The judge's inputs filled by tokens up to <see cref="CogLtxOptions.Capacity"/> like MemRecall's
-    /// retrieval-competition groups (<see cref="TokenFilledJudgeSamples"/>). Default: spec §9.4's "fill training inputs
-    /// by tokens", applied to the judge as well as to the reasoner.
+    /// Inputs filled by tokens up to <see cref="CogLtxOptions.Capacity"/> like MemRecall's retrieval-competition groups
+    /// (<see cref="TokenFilledJudgeSamples"/>): spec §9.4's "fill training inputs by tokens" carried over to the judge.
+    /// An option, not the default: on the synthetic multi-hop task with sentence blocks it gave lower MemRecall recall
+    /// (relevant blocks are a far smaller share of each input, so the judge sees few positives).
     /// </summary>
     TokenFilled,
-
-    /// <summary>data_helper.py <c>build_random_buffer</c>: at most 8 − |Q| blocks per input (<see cref="JudgeSamples"/>).</summary>
-    Reference,
 }
 
 /// <summary>
