@@ -53,3 +53,24 @@ public sealed class ResultsWriterTests
         }
     }
 }
+
+public sealed class CurveSmoothingTests
+{
+    [Fact]
+    public void Smooth_LongCurve_AveragesRunsOfSteps()
+    {
+        // 80 points → runs of 2: (1, 0) and (2, 2) average to (1.5, 1), and so on.
+        var points = Enumerable.Range(1, 80).Select(i => new CurvePoint(i, "loss", i % 2 == 1 ? 0 : 2)).ToList();
+        var smooth = ResultsWriter.Smooth(points);
+        Assert.Equal(40, smooth.Count);
+        Assert.Equal((1.5, 1.0), smooth[0]);
+        Assert.Equal((79.5, 1.0), smooth[^1]);
+    }
+
+    [Fact]
+    public void Smooth_ShortCurve_IsUnchanged()
+    {
+        var points = Enumerable.Range(0, 5).Select(i => new CurvePoint(i, "loss", i * 0.5)).ToList();
+        Assert.Equal(points.Select(p => ((double)p.Step, p.Value)), ResultsWriter.Smooth(points));
+    }
+}

@@ -56,9 +56,22 @@ public static class ResultsWriter
     private static string TrainingCurves(ExperimentResults r)
     {
         var series = r.Methods
-            .SelectMany(m => m.Curve.GroupBy(c => c.Series).Select(g => new Series($"{m.Name} {g.Key}", g.Select(c => ((double)c.Step, c.Value)).ToList())))
+            .SelectMany(m => m.Curve.GroupBy(c => c.Series).Select(g => new Series($"{m.Name} {g.Key}", Smooth([.. g.OrderBy(c => c.Step)]))))
             .ToList();
-        return SvgChart.Render($"{r.Dataset}: training loss", "optimizer step", "loss", series);
+        return SvgChart.Render($"{r.Dataset}: training loss (mean per {CurvePoints}th of training)", "optimizer step", "loss", series);
+    }
+
+    /// <summary>Points per plotted curve: per-step losses are averaged over consecutive runs of steps.</summary>
+    internal const int CurvePoints = 40;
+
+    /// <summary>
+    /// Consecutive points averaged in ⌈n / <see cref="CurvePoints"/>⌉-sized runs (step and value both), so a curve of
+    /// thousands of noisy per-step losses reads as a trend; short curves are kept as they are.
+    /// </summary>
+    internal static List<(double X, double Y)> Smooth(IReadOnlyList<CurvePoint> points)
+    {
+        var size = Math.Max(1, (points.Count + CurvePoints - 1) / CurvePoints);
+        return [.. points.Chunk(size).Select(run => (run.Average(p => (double)p.Step), run.Average(p => p.Value)))];
     }
 
     /// <summary>Mean headline score per document-length bucket (quantile buckets of the test set), per method.</summary>

@@ -88,8 +88,11 @@ internal static class CogLtxMethod
             : Scoring.Classification(data.Test, predictions, threshold);
         context.WritePredictions(predictions, outcomes);
         if (recalls.Count > 0) metrics["relevant_recall"] = recalls.Average();
+        var recall = recalls.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"MemRecall put {recalls.Average():P0} of the gold-relevant blocks into z; ")
+            : "";
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"{result.TotalSteps} optimizer steps (judge + reasoner); MemRecall put {(recalls.Count > 0 ? recalls.Average() : double.NaN):P0} of the gold-relevant blocks into z; the reasoner read {tokensRead.Average():0} tokens per document");
+            $"{epochs} epochs, {result.TotalSteps} optimizer steps (judge + reasoner); {recall}the reasoner read {tokensRead.Average():0} tokens per document");
         return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note);
     }
 

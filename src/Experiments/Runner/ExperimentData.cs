@@ -70,9 +70,6 @@ public sealed class ExperimentData
         var dataset = Subset(Load(config.Dataset, dataDirOption), config.Dataset);
         if (dataset.Train.Count == 0 || dataset.Test.Count == 0)
             throw new ExperimentConfigException($"dataset.name: {dataset.Name} has {dataset.Train.Count} training and {dataset.Test.Count} test examples; both must be non-empty");
-        var tokenizerDir = Path.Combine(outDir, TokenizerFolder);
-        WriteTokenizer(dataset, config.Vocab, tokenizerDir);
-        var tokenizer = TokenizerLoader.Load(tokenizerDir);
         var spanQa = dataset.Kind == TaskKind.SpanQa;
         if (dataset.Kind == TaskKind.MultiLabel) throw new ExperimentConfigException($"dataset.name: {dataset.Name} is multi-label; experiments compare single-label and span-QA tasks");
         var setup = new TaskSetup
@@ -84,6 +81,9 @@ public sealed class ExperimentData
                 : [],
             SplitMode = config.Cogltx.SplitMode,
         }.Validate();
+        var tokenizerDir = Path.Combine(outDir, TokenizerFolder);
+        WriteTokenizer(dataset, config.Vocab, setup.QuerySlots, tokenizerDir);
+        var tokenizer = TokenizerLoader.Load(tokenizerDir);
         var options = CogLtxOptions.Default with { RecallSteps = config.Cogltx.RecallSteps };
         var model = BertConfig.Scratch(tokenizer.VocabSize, config.Model.Layers, config.Model.Hidden, config.Model.Heads, config.Model.Intermediate, maxLength: 512) with
         {
@@ -181,10 +181,16 @@ public sealed class ExperimentData
         return dataset with { Train = Take(dataset.Train, config.TrainLimit), Test = Take(dataset.Test, config.TestLimit) };
     }
 
-    /// <summary>vocab.txt from the training texts and a tokenizer_config.json asking for lower-casing (an uncased vocabulary).</summary>
-    private static void WriteTokenizer(Dataset dataset, VocabConfig config, string dir)
+    /// <summary>
+    /// vocab.txt from the training texts and a tokenizer_config.json asking for lower-casing (an uncased vocabulary).
+    /// The query-slot words must be single tokens (spec §2: "yes" and "no" sit at fixed query positions); a slot word
+    /// the frequency cut dropped replaces the least frequent word.
+    /// </summary>
+    private static void WriteTokenizer(Dataset dataset, VocabConfig config, IReadOnlyList<string> slotWords, string dir)
     {
-        var vocab = WordPieceVocabBuilder.Build(dataset, new WordPieceVocabOptions { MaxSize = config.MaxSize, MinFrequency = config.MinFrequency, Lowercase = true });
+        var built = WordPieceVocabBuilder.Build(dataset, new WordPieceVocabOptions { MaxSize = config.MaxSize, MinFrequency = config.MinFrequency, Lowercase = true });
+        var missing = slotWords.Where(w => !built.Contains(w)).ToList();
+        var vocab = missing.Count == 0 ? built : [.. built.Take(Math.Min(built.Count, config.MaxSize - missing.Count)), .. missing];
         Directory.CreateDirectory(dir);
         WordPieceVocabBuilder.Write(vocab, Path.Combine(dir, "vocab.txt"));
         File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\n  \"do_lower_case\": true,\n  \"tokenizer_class\": \"BertTokenizer\"\n}\n");
