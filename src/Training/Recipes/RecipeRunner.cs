@@ -1,6 +1,7 @@
 using CogLtx.Data;
 using CogLtx.Models;
 using CogLtx.Reasoner;
+using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
@@ -59,7 +60,7 @@ public static class RecipeRunner
         {
             var models = trainer.Models;
             var test = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(dataset.Test, new BlockIdCounter());
-            evaluation = Evaluator.Evaluate(models, test, cancellationToken: cancellationToken);
+            evaluation = Evaluator.Evaluate(models, test, decoding: DecodingFor(dataset), cancellationToken: cancellationToken);
             File.WriteAllText(Path.Combine(outDir, "evaluation.json"), System.Text.Json.JsonSerializer.Serialize(
                 evaluation with { Examples = [] }, CogLtxManifest.Json));
         }
@@ -83,6 +84,13 @@ public static class RecipeRunner
             Test = recipe.TestCount is { } m ? [.. data.Test.Take(m)] : data.Test,
         };
     }
+
+    /// <summary>
+    /// Span decoding for a dataset (spec §6): HotpotQA's short-answer penalties (−5 beyond 8 tokens, −20 beyond 20) when
+    /// its documents come as sentences with supporting facts (HotpotQA, the synthetic multi-hop task), else NewsQA's.
+    /// </summary>
+    public static SpanDecodingOptions DecodingFor(Dataset dataset) =>
+        dataset.Train.Concat(dataset.Test).Any(e => e.Sentences is { Count: > 0 }) ? SpanDecodingOptions.HotpotQa : SpanDecodingOptions.NewsQa;
 
     /// <summary>The task setup a dataset implies: span QA with the slots its answers need, else (multi-)label classification.</summary>
     public static TaskSetup SetupFor(Dataset dataset, TrainRecipe recipe)
