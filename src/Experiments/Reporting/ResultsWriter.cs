@@ -58,7 +58,7 @@ public static class ResultsWriter
         var series = r.Methods
             .SelectMany(m => m.Curve.GroupBy(c => c.Series).Select(g => new Series($"{m.Name} {g.Key}", Smooth([.. g.OrderBy(c => c.Step)]))))
             .ToList();
-        return SvgChart.Render($"{r.Dataset}: training loss (mean per {CurvePoints}th of training)", "optimizer step", "loss", series);
+        return SvgChart.Render($"{r.Dataset}: training loss (smoothed)", "optimizer step", "loss", series);
     }
 
     /// <summary>Points per plotted curve: per-step losses are averaged over consecutive runs of steps.</summary>

@@ -59,6 +59,8 @@ public sealed class ExperimentRunner
     public ExperimentResults Run(IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(outDir);
+        // The commit the run starts from (the tree may move on while a long run trains).
+        var commit = options.Commit ?? GitCommit();
         var fingerprint = CheckOutputFolder();
         progress?.Report(new ExperimentProgress("data", "prepare", 0, $"loading {config.Dataset.Name}"));
         var data = ExperimentData.Prepare(config, outDir, options.DataDir);
@@ -96,7 +98,7 @@ public sealed class ExperimentRunner
         var results = new ExperimentResults(
             config.Name + (config.Quick ? " (quick)" : ""),
             data.IsSpanQa ? "f1" : "accuracy",
-            options.Commit ?? GitCommit(),
+            commit,
             DateTimeOffset.UtcNow,
             Settings(data),
             methods);
