@@ -112,6 +112,36 @@ public sealed class PipelineTests(TrainedQaModel trained) : IClassFixture<Traine
         Assert.Contains("call Classify", Assert.Throws<InvalidOperationException>(() => pipeline.Answer("q", "text")).Message);
     }
 
+    [Fact]
+    public void MultiLabel_TrainsOnLabelQueries_AndClassifiesEveryLabel()
+    {
+        using var task = new TinyTask(train: 4, test: 1, task: ReasonerTask.Classification);
+        // Two labels per document: its own class and the next one.
+        var names = task.Dataset.LabelNames;
+        var train = task.Dataset.Train.Select(e => e with { Labels = [e.Label, names[(names.ToList().IndexOf(e.Label) + 1) % names.Count]] }).ToList();
+        var tokenizer = Text.Tokenization.TokenizerLoader.Load(task.TokenizerDir);
+        var config = Models.BertConfig.Scratch(tokenizer.VocabSize, layers: 1, hidden: 32, heads: 2, intermediate: 64, maxLength: 128) with
+        {
+            PadTokenId = tokenizer.Specials.Pad,
+        };
+        var setup = new TaskSetup { Task = ReasonerTask.MultiLabel, LabelNames = names };
+        var models = CogLtxModels.CreateFresh(config, task.TokenizerDir, setup, TinyTask.Options, 3);
+        var examples = new ExampleConverter(models.Tokenizer, setup, models.Options).ConvertAll(train, new BlockIdCounter(), new Tensors.Rng(2));
+        // 2 gold queries + 1 negative each, capped by the 3 classes: every label is queried once per document
+        Assert.Equal(train.Count * names.Count, examples.Count);
+        Assert.Equal(train.Count * 2, examples.Count(e => e.Blocks.QueryBlocks[0].Label == 1));
+        var result = new JointTrainer(models, examples, TinyTask.Training with { Epochs = 1 }, null).Train();
+        Assert.True(result.Completed);
+        var dir = task.NewFolder("multi");
+        models.Save(dir);
+        Assert.Contains("BertForSequenceClassification", File.ReadAllText(Path.Combine(dir, "reasoner", "config.json")));
+        var prediction = CogLtxPipeline.Load(dir).Classify(task.Dataset.Test[0].Text);
+        Assert.Equal(names.Count, prediction.PerLabel!.Count);
+        Assert.Equal(names.Count, prediction.Probabilities.Count);
+        Assert.All(prediction.Labels, l => Assert.Contains(l, names));
+        Assert.Equal(prediction.Probabilities.Max(), prediction.Score);
+    }
+
     private static string Summary(QaResult r) =>
         $"{r.Answer}|{r.Score:R}|{string.Join(",", r.KeyBlocks.Select(b => $"{b.Span}:{b.Score:R}"))}";
 }
