@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec bin/cogltx experiment "${1:-experiments/synthetic-qa/config.json}" --out "${2:-runs/default}"
+exec bin/cogltx experiment "${1:-experiments/synthetic-cls/config.json}" --out "${2:-runs/default}"
