@@ -62,6 +62,12 @@ internal static class ExperimentCommand
             Console.Error.WriteLine($"experiment: {e.Message}");
             return 1;
         }
+        catch (ArithmeticException e)
+        {
+            // A diverged training run (NaN/∞ loss or gradient): the last checkpoint is intact.
+            Console.Error.WriteLine($"experiment: training diverged: {e.Message}; lower the learning rate or raise clipping and run again with a new --out");
+            return 1;
+        }
     }
 
     /// <summary>One Spectre progress task per (method, stage), updated synchronously on the runner's thread.</summary>
