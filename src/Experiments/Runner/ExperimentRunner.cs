@@ -177,6 +177,7 @@ public sealed class ExperimentRunner
             ["vocab"] = data.Tokenizer.VocabSize.ToString(inv),
             ["encoder"] = $"L{m.Layers} H{m.Hidden} A{m.Heads} I{m.Intermediate} dropout {m.Dropout.ToString(inv)} (from scratch)",
             ["epochs"] = t.Epochs.ToString(inv),
+            ["baseline_epochs"] = BaselineMethod.Epochs(config, data).ToString(inv),
             ["batch"] = $"{t.BatchSize}x{t.AccumulationSteps}",
             ["lr"] = $"judge {t.JudgeLearningRate.ToString(inv)}, reasoner/baselines {t.ReasonerLearningRate.ToString(inv)}",
             ["relevance"] = t.Relevance.ToString(),
