@@ -25,6 +25,7 @@ internal static class CommandRegistry
         bench.Subcommands.Add(BenchEngine.Create());
         bench.Subcommands.Add(BenchBert.Create());
         bench.Subcommands.Add(BenchLongformer.Create());
+        bench.Subcommands.Add(BenchScaling.Create());
         return bench;
     }
 }

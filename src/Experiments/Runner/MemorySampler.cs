@@ -21,10 +21,14 @@ public sealed class MemorySampler : IDisposable
         this.interval = interval ?? TimeSpan.FromMilliseconds(50);
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+        StartManagedMb = GC.GetTotalMemory(forceFullCollection: false) / 1e6;
         Sample();
         thread = new Thread(Loop) { IsBackground = true, Name = "memory sampler" };
         thread.Start();
     }
+
+    /// <summary>Managed heap after the collection at construction, in MB: what was live before the measured work.</summary>
+    public double StartManagedMb { get; }
 
     /// <summary>Highest process working set seen, in MB (10⁶ bytes).</summary>
     public double PeakWorkingSetMb

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+using MathNet.Numerics;
+
+namespace CogLtx.Experiments.Scaling;
+
+/// <summary>Training and inference cost of one method at one document length.</summary>
+/// <param name="TrainStepSeconds">Wall seconds per optimizer step (batch 4, no accumulation).</param>
+/// <param name="TrainPeakManagedMb">Largest managed heap during training, above what was live before it (MB).</param>
+/// <param name="TrainPeakWorkingSetMb">Largest process working set during training (MB, runtime included).</param>
+/// <param name="InferSecondsPerDocument">Mean wall seconds per test document, tokenization and splitting included.</param>
+/// <param name="InferPeakManagedMb">Largest managed heap during inference, above what was live before it (MB).</param>
+/// <param name="InferPeakWorkingSetMb">Largest process working set during inference (MB).</param>
+/// <param name="Units">CogLTX: document blocks; sliding window: windows per document.</param>
+/// <param name="EncoderInputs">512-token encoder inputs per document at inference (CogLTX: judge inputs of MemRecall).</param>
+public sealed record PhaseCost(double TrainStepSeconds, double TrainPeakManagedMb, double TrainPeakWorkingSetMb, double InferSecondsPerDocument,
+    double InferPeakManagedMb, double InferPeakWorkingSetMb, double Units, double EncoderInputs);
+
+/// <summary>One document length: CogLTX's cost and, when measured, the sliding-window baseline's.</summary>
+public sealed record ScalingPoint(int TargetTokens, double MeanTokens, PhaseCost CogLtx, PhaseCost? Sliding)
+{
+    public string Summary()
+    {
+        var cogltx = FormattableString.Invariant(
+            $"{MeanTokens:0} tokens: CogLTX train {CogLtx.TrainStepSeconds:0.00} s/step, peak +{CogLtx.TrainPeakManagedMb:0} MB; inference {CogLtx.InferSecondsPerDocument:0.00} s/doc, peak +{CogLtx.InferPeakManagedMb:0} MB");
+        return Sliding is { } s
+            ? cogltx + FormattableString.Invariant($"; sliding window train peak +{s.TrainPeakManagedMb:0} MB, inference {s.InferSecondsPerDocument:0.00} s/doc")
+            : cogltx;
+    }
+}
+
+/// <summary>A scaling run: the encoder, GEMM backend, threads, and one point per length.</summary>
+public sealed record ScalingResult(string Model, string GemmBackend, int Threads, int TrainDocuments, int TestDocuments, IReadOnlyList<ScalingPoint> Points)
+{
+    /// <summary>Least-squares line of CogLTX inference seconds against document tokens: (seconds per 1k tokens, intercept s, R²).</summary>
+    public (double PerThousand, double Intercept, double RSquared) InferenceFit => Line(p => p.CogLtx.InferSecondsPerDocument);
+
+    /// <summary>The same line for the sliding-window baseline (NaN when it was not measured).</summary>
+    public (double PerThousand, double Intercept, double RSquared) SlidingInferenceFit =>
+        Points.All(p => p.Sliding is not null) ? Line(p => p.Sliding!.InferSecondsPerDocument) : (double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Largest over smallest CogLTX training peak (managed, above idle): 1 means flat.</summary>
+    public double TrainMemoryGrowth => Points.Max(p => p.CogLtx.TrainPeakManagedMb) / Math.Max(1e-9, Points.Min(p => p.CogLtx.TrainPeakManagedMb));
+
+    public string ToMarkdown()
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"{Model}; GEMM {GemmBackend}; {Threads} threads; per length {TrainDocuments} training documents (one epoch) and {TestDocuments} timed test documents");
+        s.AppendLine();
+        s.AppendLine("| tokens | blocks | CogLTX train s/step | train peak MB (managed Δ / working set) | inference s/doc | judge inputs/doc | inference peak MB (Δ / WS) | sliding windows | sliding train s/step | sliding train peak MB (Δ / WS) | sliding inference s/doc |");
+        s.AppendLine("|---:|---:|---:|---|---:|---:|---|---:|---:|---|---:|");
+        foreach (var p in Points)
+        {
+            var c = p.CogLtx;
+            var w = p.Sliding;
+            s.Append(FormattableString.Invariant(
+                $"| {p.MeanTokens:N0} | {c.Units:0} | {c.TrainStepSeconds:0.000} | {c.TrainPeakManagedMb:0} / {c.TrainPeakWorkingSetMb:0} | {c.InferSecondsPerDocument:0.000} | {c.EncoderInputs:0} | {c.InferPeakManagedMb:0} / {c.InferPeakWorkingSetMb:0} | "));
+            s.AppendLine(w is null
+                ? " | | | |"
+                : FormattableString.Invariant($"{w.Units:0.0} | {w.TrainStepSeconds:0.000} | {w.TrainPeakManagedMb:0} / {w.TrainPeakWorkingSetMb:0} | {w.InferSecondsPerDocument:0.000} |"));
+        }
+        s.AppendLine();
+        var (slope, intercept, r2) = InferenceFit;
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"CogLTX inference: {slope:0.000} s per 1k tokens + {intercept:0.000} s (least squares, R² = {r2:0.0000}); training peak grows {TrainMemoryGrowth:0.00}× from the shortest to the longest length.");
+        if (Points.All(p => p.Sliding is not null))
+        {
+            var (ws, wi, wr2) = SlidingInferenceFit;
+            var growth = Points[^1].Sliding!.TrainPeakManagedMb / Math.Max(1e-9, Points[0].Sliding!.TrainPeakManagedMb);
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"Sliding window inference: {ws:0.000} s per 1k tokens + {wi:0.000} s (R² = {wr2:0.0000}); its training peak grows {growth:0.00}×.");
+        }
+        return s.ToString();
+    }
+
+    private (double, double, double) Line(Func<ScalingPoint, double> y)
+    {
+        if (Points.Count < 2) return (double.NaN, double.NaN, double.NaN);
+        var xs = Points.Select(p => p.MeanTokens / 1000).ToArray();
+        var ys = Points.Select(y).ToArray();
+        var (intercept, slope) = Fit.Line(xs, ys);
+        var r2 = GoodnessOfFit.RSquared(xs.Select(x => intercept + slope * x), ys);
+        return (slope, intercept, r2);
+    }
+}
