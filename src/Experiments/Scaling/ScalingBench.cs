@@ -102,43 +102,19 @@ public static class ScalingBench
         var train = converter.ConvertAll(data.Train.Select(e => e.Source), new BlockIdCounter());
         var trainOptions = CogLtxMethod.TrainingOptions(new TrainingConfig { Epochs = 1, BatchSize = 4, AccumulationSteps = 1, Seed = options.Seed }) with { CheckpointEverySteps = 0 };
         var trainer = new JointTrainer(models, train, trainOptions, checkpointRoot: null);
-
-        TrainingResult result;
-        var clock = Stopwatch.StartNew();
-        double trainPeakManaged, trainPeakWorkingSet, trainStart;
-        using (var sampler = new MemorySampler(TimeSpan.FromMilliseconds(5)))
-        {
-            trainStart = sampler.StartManagedMb;
-            result = trainer.Train(cancellationToken: ct);
-            (trainPeakManaged, trainPeakWorkingSet) = (sampler.PeakManagedMb, sampler.PeakWorkingSetMb);
-        }
-        var stepSeconds = clock.Elapsed.TotalSeconds / result.TotalSteps;
+        var training = Measure(() => trainer.Train(cancellationToken: ct).TotalSteps);
 
         models.Eval();
         var predictor = new CogLtxPredictor(models);
         var counter = new BlockIdCounter();
-        ClassPrediction Predict(PreparedExample e) => predictor.Classify(converter.Convert(e.Source, counter)[0], useMemRecall: true, ct);
-        Predict(data.Test[^1]);
-        var seconds = new List<double>();
         var judgeInputs = new List<double>();
-        var blocks = new List<double>();
-        double inferStart, inferPeakManaged, inferPeakWorkingSet;
-        using (var sampler = new MemorySampler(TimeSpan.FromMilliseconds(5)))
+        var inference = MeasureDocuments(data, ct, e =>
         {
-            inferStart = sampler.StartManagedMb;
-            foreach (var e in data.Test.SkipLast(1))
-            {
-                ct.ThrowIfCancellationRequested();
-                clock.Restart();
-                var p = Predict(e);
-                seconds.Add(clock.Elapsed.TotalSeconds);
-                judgeInputs.Add(p.Trace?.ScoredInputs ?? 0);
-                blocks.Add(converter.Convert(e.Source, new BlockIdCounter())[0].Blocks.DocumentBlocks.Count);
-            }
-            (inferPeakManaged, inferPeakWorkingSet) = (sampler.PeakManagedMb, sampler.PeakWorkingSetMb);
-        }
-        return new PhaseCost(stepSeconds, trainPeakManaged - trainStart, trainPeakWorkingSet, seconds.Average(), inferPeakManaged - inferStart,
-            inferPeakWorkingSet, blocks.Average(), judgeInputs.Average());
+            var p = predictor.Classify(converter.Convert(e.Source, counter)[0], useMemRecall: true, ct);
+            judgeInputs.Add(p.Trace?.ScoredInputs ?? 0);
+        });
+        var blocks = data.Test.SkipLast(1).Average(e => (double)converter.Convert(e.Source, new BlockIdCounter())[0].Blocks.DocumentBlocks.Count);
+        return Cost(training, inference, blocks, judgeInputs.Skip(1).Average());
     }
 
     /// <summary>The sliding-window classifier (max pooling, windows 509 tokens apart) from the same fresh reasoner.</summary>
@@ -147,35 +123,43 @@ public static class ScalingBench
         var models = CogLtxModels.CreateFresh(data.ModelConfig, data.TokenizerDir, data.Setup, data.CogLtxOptions, seed: 1);
         var baseline = new SlidingWindowBaseline(models.Reasoner, stride: 509, Pooling.Max, data.Tokenizer.Specials) { DropoutRng = models.ReasonerRng };
         var trainer = new BaselineTrainer(baseline, new BaselineTrainingOptions { Epochs = 1, BatchSize = 4, AccumulationSteps = 1, LearningRate = 1e-3 });
-        var clock = Stopwatch.StartNew();
-        BaselineTrainingResult result;
-        double trainPeakManaged, trainPeakWorkingSet, trainStart;
-        using (var sampler = new MemorySampler(TimeSpan.FromMilliseconds(5)))
-        {
-            trainStart = sampler.StartManagedMb;
-            result = trainer.Train([.. data.Train.Select(e => e.Input)], cancellationToken: ct);
-            (trainPeakManaged, trainPeakWorkingSet) = (sampler.PeakManagedMb, sampler.PeakWorkingSetMb);
-        }
-        var stepSeconds = clock.Elapsed.TotalSeconds / result.Steps;
+        var training = Measure(() => trainer.Train([.. data.Train.Select(e => e.Input)], cancellationToken: ct).Steps);
 
         baseline.Model.Eval();
-        baseline.Predict([data.Test[^1].Input]);
-        var seconds = new List<double>();
-        double inferStart, inferPeakManaged, inferPeakWorkingSet;
-        using (var sampler = new MemorySampler(TimeSpan.FromMilliseconds(5)))
+        var inference = MeasureDocuments(data, ct, e => baseline.Predict([e.Input]));
+        var windows = data.Test.SkipLast(1).Average(e => (double)baseline.Views(e.Input).Count);
+        return Cost(training, inference, windows, windows);
+    }
+
+    /// <summary>Wall time and peak memory of <paramref name="work"/>, which returns how many units (steps, documents) it did.</summary>
+    private static Measurement Measure(Func<int> work)
+    {
+        using var sampler = new MemorySampler(TimeSpan.FromMilliseconds(5));
+        var clock = Stopwatch.StartNew();
+        var units = work();
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Measurement(seconds / Math.Max(1, units), sampler.PeakManagedMb - sampler.StartManagedMb, sampler.PeakWorkingSetMb);
+    }
+
+    /// <summary>Runs <paramref name="predict"/> on the warm-up document (the last, untimed), then measures it over the others.</summary>
+    private static Measurement MeasureDocuments(ExperimentData data, CancellationToken ct, Action<PreparedExample> predict)
+    {
+        predict(data.Test[^1]);
+        return Measure(() =>
         {
-            inferStart = sampler.StartManagedMb;
-            foreach (var e in data.Test.SkipLast(1))
+            var timed = data.Test.SkipLast(1).ToList();
+            foreach (var e in timed)
             {
                 ct.ThrowIfCancellationRequested();
-                clock.Restart();
-                baseline.Predict([e.Input]);
-                seconds.Add(clock.Elapsed.TotalSeconds);
+                predict(e);
             }
-            (inferPeakManaged, inferPeakWorkingSet) = (sampler.PeakManagedMb, sampler.PeakWorkingSetMb);
-        }
-        var windows = data.Test.SkipLast(1).Average(e => (double)baseline.Views(e.Input).Count);
-        return new PhaseCost(stepSeconds, trainPeakManaged - trainStart, trainPeakWorkingSet, seconds.Average(), inferPeakManaged - inferStart,
-            inferPeakWorkingSet, windows, windows);
+            return timed.Count;
+        });
     }
+
+    private static PhaseCost Cost(Measurement training, Measurement inference, double units, double encoderInputs) =>
+        new(training.SecondsPerUnit, training.PeakManagedMb, training.PeakWorkingSetMb, inference.SecondsPerUnit, inference.PeakManagedMb,
+            inference.PeakWorkingSetMb, units, encoderInputs);
+
+    private readonly record struct Measurement(double SecondsPerUnit, double PeakManagedMb, double PeakWorkingSetMb);
 }
