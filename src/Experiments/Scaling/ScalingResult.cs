@@ -63,13 +63,13 @@ public sealed record ScalingResult(string Model, string GemmBackend, int Threads
         s.AppendLine();
         var (slope, intercept, r2) = InferenceFit;
         s.AppendLine(CultureInfo.InvariantCulture,
-            $"CogLTX inference: {slope:0.000} s per 1k tokens + {intercept:0.000} s (least squares, R² = {r2:0.0000}); training peak grows {TrainMemoryGrowth:0.00}× from the shortest to the longest length.");
+            $"CogLTX inference: {slope:0.000} s per 1k tokens + {intercept:0.000} s (least squares, R² = {r2:0.0000}); training peak: largest / smallest across lengths {TrainMemoryGrowth:0.00}×.");
         if (Points.All(p => p.Sliding is not null))
         {
             var (ws, wi, wr2) = SlidingInferenceFit;
             var growth = Points[^1].Sliding!.TrainPeakManagedMb / Math.Max(1e-9, Points[0].Sliding!.TrainPeakManagedMb);
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"Sliding window inference: {ws:0.000} s per 1k tokens + {wi:0.000} s (R² = {wr2:0.0000}); its training peak grows {growth:0.00}×.");
+                $"Sliding window inference: {ws:0.000} s per 1k tokens + {wi:0.000} s (R² = {wr2:0.0000}); its training peak grows {growth:0.00}× from the shortest to the longest length.");
         }
         return s.ToString();
     }
