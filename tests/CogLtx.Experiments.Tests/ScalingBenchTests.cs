@@ -37,6 +37,27 @@ public sealed class ScalingBenchTests
     }
 
     [Fact]
+    public void SlidingOutOfMemory_IsSaidInTheTable_AndItsFitUsesTheMeasuredLengthsOnly()
+    {
+        var points = new List<ScalingPoint>
+        {
+            new(1000, 1000, Cost(0.1, 200), Cost(0.10, 300)),
+            new(2000, 2000, Cost(0.2, 210), Cost(0.30, 900)),
+            new(4000, 4000, Cost(0.4, 205), null, SlidingOutOfMemory: true),
+        };
+        var result = new ScalingResult("m", "managed", 1, 2, 1, points);
+        var (slope, intercept, _) = result.SlidingInferenceFit;
+        Assert.Equal(0.2, slope, 9);
+        Assert.Equal(-0.1, intercept, 9);
+        var table = result.ToMarkdown();
+        Assert.Contains("| 4,000 |", table);
+        Assert.Contains("out of memory | | | |", table);
+        Assert.Contains("its training peak grows 3.00×", table);
+        Assert.Contains("ran out of memory at 4,000 tokens", table);
+        Assert.EndsWith("sliding window out of memory", points[2].Summary());
+    }
+
+    [Fact]
     public void Run_TinyModel_MeasuresEveryLengthAndBothMethods()
     {
         var options = new ScalingOptions

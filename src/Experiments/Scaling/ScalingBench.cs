@@ -49,6 +49,8 @@ public sealed record ScalingOptions
 /// fresh CogLTX (supervised relevance, one epoch) and a sliding-window classifier, whose training back-propagates
 /// through every window of a document, on synthetic key-sentence documents of that length, then times inference
 /// document by document. Memory is sampled every 5 ms after a compacting collection (<see cref="MemorySampler"/>).
+/// Under a heap limit (<c>DOTNET_GCHeapHardLimit</c>) the sliding window runs out of memory first: that length and the
+/// longer ones record it as out of memory, and CogLTX goes on being measured.
 /// For <c>cogltx bench scaling</c>: minutes of work, not a unit test.
 /// </summary>
 public static class ScalingBench
@@ -60,13 +62,25 @@ public static class ScalingBench
         var root = Directory.CreateTempSubdirectory("cogltx-scaling-");
         try
         {
+            var slidingOutOfMemory = false;
             foreach (var length in options.Lengths)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var data = ExperimentData.Prepare(Config(options, length), Path.Combine(root.FullName, length.ToString(System.Globalization.CultureInfo.InvariantCulture)), null);
                 var cogltx = MeasureCogLtx(data, options, cancellationToken);
-                var sliding = options.SlidingWindow ? MeasureSliding(data, cancellationToken) : null;
-                var point = new ScalingPoint(length, data.Test.SkipLast(1).Average(e => (double)e.DocumentTokens), cogltx, sliding);
+                PhaseCost? sliding = null;
+                if (options.SlidingWindow && !slidingOutOfMemory)
+                {
+                    try
+                    {
+                        sliding = MeasureSliding(data, cancellationToken);
+                    }
+                    catch (OutOfMemoryException)
+                    {
+                        slidingOutOfMemory = true;
+                    }
+                }
+                var point = new ScalingPoint(length, data.Test.SkipLast(1).Average(e => (double)e.DocumentTokens), cogltx, sliding, slidingOutOfMemory);
                 points.Add(point);
                 progress?.Invoke(point.Summary());
             }

@@ -17,12 +17,14 @@ public sealed record PhaseCost(double TrainStepSeconds, double TrainPeakManagedM
     double InferPeakManagedMb, double InferPeakWorkingSetMb, double Units, double EncoderInputs);
 
 /// <summary>One document length: CogLTX's cost and, when measured, the sliding-window baseline's.</summary>
-public sealed record ScalingPoint(int TargetTokens, double MeanTokens, PhaseCost CogLtx, PhaseCost? Sliding)
+/// <param name="SlidingOutOfMemory">The sliding window ran out of memory at this length or a shorter one (a heap limit).</param>
+public sealed record ScalingPoint(int TargetTokens, double MeanTokens, PhaseCost CogLtx, PhaseCost? Sliding, bool SlidingOutOfMemory = false)
 {
     public string Summary()
     {
         var cogltx = FormattableString.Invariant(
             $"{MeanTokens:0} tokens: CogLTX train {CogLtx.TrainStepSeconds:0.00} s/step, peak +{CogLtx.TrainPeakManagedMb:0} MB; inference {CogLtx.InferSecondsPerDocument:0.00} s/doc, peak +{CogLtx.InferPeakManagedMb:0} MB");
+        if (SlidingOutOfMemory) return cogltx + "; sliding window out of memory";
         return Sliding is { } s
             ? cogltx + FormattableString.Invariant($"; sliding window train peak +{s.TrainPeakManagedMb:0} MB, inference {s.InferSecondsPerDocument:0.00} s/doc")
             : cogltx;
@@ -35,9 +37,8 @@ public sealed record ScalingResult(string Model, string GemmBackend, int Threads
     /// <summary>Least-squares line of CogLTX inference seconds against document tokens: (seconds per 1k tokens, intercept s, R²).</summary>
     public (double PerThousand, double Intercept, double RSquared) InferenceFit => Line(p => p.CogLtx.InferSecondsPerDocument);
 
-    /// <summary>The same line for the sliding-window baseline (NaN when it was not measured).</summary>
-    public (double PerThousand, double Intercept, double RSquared) SlidingInferenceFit =>
-        Points.All(p => p.Sliding is not null) ? Line(p => p.Sliding!.InferSecondsPerDocument) : (double.NaN, double.NaN, double.NaN);
+    /// <summary>The same line for the sliding-window baseline, over the lengths it was measured at (NaN below two).</summary>
+    public (double PerThousand, double Intercept, double RSquared) SlidingInferenceFit => Line(p => p.Sliding?.InferSecondsPerDocument);
 
     /// <summary>Largest over smallest CogLTX training peak (managed, above idle): 1 means flat.</summary>
     public double TrainMemoryGrowth => Points.Max(p => p.CogLtx.TrainPeakManagedMb) / Math.Max(1e-9, Points.Min(p => p.CogLtx.TrainPeakManagedMb));
@@ -56,29 +57,33 @@ public sealed record ScalingResult(string Model, string GemmBackend, int Threads
             var w = p.Sliding;
             s.Append(FormattableString.Invariant(
                 $"| {p.MeanTokens:N0} | {c.Units:0} | {c.TrainStepSeconds:0.000} | {c.TrainPeakManagedMb:0} / {c.TrainPeakWorkingSetMb:0} | {c.InferSecondsPerDocument:0.000} | {c.EncoderInputs:0} | {c.InferPeakManagedMb:0} / {c.InferPeakWorkingSetMb:0} | "));
-            s.AppendLine(w is null
-                ? " | | | |"
-                : FormattableString.Invariant($"{w.Units:0.0} | {w.TrainStepSeconds:0.000} | {w.TrainPeakManagedMb:0} / {w.TrainPeakWorkingSetMb:0} | {w.InferSecondsPerDocument:0.000} |"));
+            s.AppendLine(w is not null
+                ? FormattableString.Invariant($"{w.Units:0.0} | {w.TrainStepSeconds:0.000} | {w.TrainPeakManagedMb:0} / {w.TrainPeakWorkingSetMb:0} | {w.InferSecondsPerDocument:0.000} |")
+                : p.SlidingOutOfMemory ? "out of memory | | | |" : " | | | |");
         }
         s.AppendLine();
         var (slope, intercept, r2) = InferenceFit;
         s.AppendLine(CultureInfo.InvariantCulture,
             $"CogLTX inference: {slope:0.000} s per 1k tokens + {intercept:0.000} s (least squares, R² = {r2:0.0000}); training peak: largest / smallest across lengths {TrainMemoryGrowth:0.00}×.");
-        if (Points.All(p => p.Sliding is not null))
+        var measured = Points.Where(p => p.Sliding is not null).ToList();
+        if (measured.Count >= 2)
         {
             var (ws, wi, wr2) = SlidingInferenceFit;
-            var growth = Points[^1].Sliding!.TrainPeakManagedMb / Math.Max(1e-9, Points[0].Sliding!.TrainPeakManagedMb);
+            var growth = measured[^1].Sliding!.TrainPeakManagedMb / Math.Max(1e-9, measured[0].Sliding!.TrainPeakManagedMb);
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"Sliding window inference: {ws:0.000} s per 1k tokens + {wi:0.000} s (R² = {wr2:0.0000}); its training peak grows {growth:0.00}× from the shortest to the longest length.");
+                $"Sliding window inference: {ws:0.000} s per 1k tokens + {wi:0.000} s (R² = {wr2:0.0000}); its training peak grows {growth:0.00}× from the shortest to the longest length it was measured at.");
         }
+        if (Points.FirstOrDefault(p => p.SlidingOutOfMemory) is { } oom)
+            s.AppendLine(CultureInfo.InvariantCulture, $"Sliding window ran out of memory at {oom.MeanTokens:N0} tokens; CogLTX was measured at every length.");
         return s.ToString();
     }
 
-    private (double, double, double) Line(Func<ScalingPoint, double> y)
+    private (double, double, double) Line(Func<ScalingPoint, double?> y)
     {
-        if (Points.Count < 2) return (double.NaN, double.NaN, double.NaN);
-        var xs = Points.Select(p => p.MeanTokens / 1000).ToArray();
-        var ys = Points.Select(y).ToArray();
+        var measured = Points.Where(p => y(p) is not null).ToList();
+        if (measured.Count < 2) return (double.NaN, double.NaN, double.NaN);
+        var xs = measured.Select(p => p.MeanTokens / 1000).ToArray();
+        var ys = measured.Select(p => y(p)!.Value).ToArray();
         var (intercept, slope) = Fit.Line(xs, ys);
         var r2 = GoodnessOfFit.RSquared(xs.Select(x => intercept + slope * x), ys);
         return (slope, intercept, r2);
