@@ -31,7 +31,9 @@ public sealed partial class JointTrainer
 
     /// <summary>
     /// One reasoner micro-batch (spec §5.3, §5.4): forward in training mode, mean per-sample loss, scaled backward; with
-    /// latent relevance, interventions on every input of the batch log relabellings (applied after the epoch).
+    /// latent relevance, interventions on every input of the batch log relabellings (applied after the epoch). Epochs
+    /// before <see cref="CogLtxOptions.FirstRelabelEpoch"/> skip them: the reference computes them and throws them away
+    /// (spec §5.1), which costs one forward per ablated block and changes nothing.
     /// </summary>
     private double ReasonerMicroStep(IReadOnlyList<AssembledInput> inputs, int rowsInStep)
     {
@@ -43,7 +45,7 @@ public sealed partial class JointTrainer
         var value = loss.Item();
         CheckFinite(value, TrainingPhase.Reasoner);
         Ops.Scale(loss, (float)inputs.Count / rowsInStep).Backward();
-        if (options.Relevance == RelevanceSource.Latent) Intervene(inputs, trainingLosses);
+        if (options.Relevance == RelevanceSource.Latent && state.Epoch >= models.Options.FirstRelabelEpoch) Intervene(inputs, trainingLosses);
         return value;
     }
 

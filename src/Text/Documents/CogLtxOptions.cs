@@ -82,6 +82,7 @@ public sealed record CogLtxOptions
     /// <summary>
     /// First 0-based epoch whose intervention changes are applied. The reference applies from epoch index 2 (its
     /// <c>epoch &gt; 1</c>); the default follows the paper's Algorithm 1 (from the 2nd epoch, index 1), per spec §9.7.
+    /// Earlier epochs run no interventions (the reference computes and discards them).
     /// </summary>
     public int FirstRelabelEpoch { get; init; } = 1;
 
