@@ -45,9 +45,12 @@ public sealed partial class JointTrainer
         var value = loss.Item();
         CheckFinite(value, TrainingPhase.Reasoner);
         Ops.Scale(loss, (float)inputs.Count / rowsInStep).Backward();
-        if (options.Relevance == RelevanceSource.Latent && state.Epoch >= models.Options.FirstRelabelEpoch) Intervene(inputs, trainingLosses);
+        if (RelabelsThisEpoch) Intervene(inputs, trainingLosses);
         return value;
     }
+
+    /// <summary>Latent relevance in an epoch whose intervention changes are applied (spec §5.1, §9.7): the only epochs that intervene.</summary>
+    private bool RelabelsThisEpoch => options.Relevance == RelevanceSource.Latent && state.Epoch >= models.Options.FirstRelabelEpoch;
 
     /// <summary>
     /// Interventions (spec §5.4) on each input: every non-crucial block's mask span is zeroed and the loss change

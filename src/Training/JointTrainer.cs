@@ -201,7 +201,7 @@ public sealed partial class JointTrainer
         }
         var relabelled = 0;
         var logged = changes.Count;
-        if (options.Relevance == RelevanceSource.Latent && state.Epoch >= models.Options.FirstRelabelEpoch) relabelled = changes.Apply();
+        if (RelabelsThisEpoch) relabelled = changes.Apply();
         else changes.Clear();
         state.History.Add(new EpochSummary(state.Epoch, state.JudgeEpochLoss, meanLoss, state.JudgeEpochSteps, steps, logged, relabelled));
         state.Phase = TrainingPhase.Judge;

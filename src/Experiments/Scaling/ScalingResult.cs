@@ -80,10 +80,10 @@ public sealed record ScalingResult(string Model, string GemmBackend, int Threads
 
     private (double, double, double) Line(Func<ScalingPoint, double?> y)
     {
-        var measured = Points.Where(p => y(p) is not null).ToList();
+        var measured = Points.Select(p => (X: p.MeanTokens / 1000, Y: y(p))).Where(m => m.Y is not null).ToList();
         if (measured.Count < 2) return (double.NaN, double.NaN, double.NaN);
-        var xs = measured.Select(p => p.MeanTokens / 1000).ToArray();
-        var ys = measured.Select(p => y(p)!.Value).ToArray();
+        var xs = measured.Select(m => m.X).ToArray();
+        var ys = measured.Select(m => m.Y!.Value).ToArray();
         var (intercept, slope) = Fit.Line(xs, ys);
         var r2 = GoodnessOfFit.RSquared(xs.Select(x => intercept + slope * x), ys);
         return (slope, intercept, r2);
