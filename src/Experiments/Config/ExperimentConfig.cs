@@ -7,7 +7,7 @@ namespace CogLtx.Experiments.Config;
 public sealed class ExperimentConfigException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// One experiment (<c>experiments/&lt;name&gt;/config.json</c>): a data set, the encoder size trained from scratch, the
+/// One experiment (<c>experiments/&lt;name&gt;/config.json</c>): a data set, the encoder (trained from scratch or pretrained), the
 /// training recipe shared by CogLTX and every baseline, the methods to compare and how to evaluate them. JSON names
 /// are snake_case; unknown fields are errors (a typo must not silently fall back to a default).
 /// </summary>
@@ -17,6 +17,9 @@ public sealed record ExperimentConfig
     public string Name { get; init; } = "";
 
     public DatasetConfig Dataset { get; init; } = new();
+
+    /// <summary>Scratch or pretrained encoder (a pretrained one makes <see cref="Vocab"/> and <see cref="Model"/> unused).</summary>
+    public EncoderConfig Encoder { get; init; } = new();
 
     public VocabConfig Vocab { get; init; } = new();
 
@@ -82,6 +85,7 @@ public sealed record ExperimentConfig
         var errors = new ConfigErrors(source);
         errors.Check(Name.Length > 0, "name", "must be a non-empty string");
         Dataset.Validate(errors);
+        Encoder.Validate(errors);
         Vocab.Validate(errors);
         Model.Validate(errors);
         Training.Validate(errors);

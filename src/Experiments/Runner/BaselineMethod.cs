@@ -79,7 +79,7 @@ internal static class BaselineMethod
     public static LongTextBaseline Create(string name, MethodContext context)
     {
         var (config, data) = (context.Config, context.Data);
-        var models = CogLtxModels.CreateFresh(data.ModelConfig, data.TokenizerDir, data.Setup, data.CogLtxOptions, config.Training.Seed);
+        var models = data.CreateModels(config.Training.Seed);
         var reasoner = models.Reasoner;
         var specials = data.Tokenizer.Specials;
         var b = config.Baselines;

@@ -10,7 +10,7 @@ using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 namespace CogLtx.Experiments.Runner;
 
 /// <summary>
-/// CogLTX in an experiment: judge and reasoner trained jointly from scratch (<see cref="JointTrainer"/>, resumed from
+/// CogLTX in an experiment: judge and reasoner trained jointly (from scratch or from the pretrained encoder) (<see cref="JointTrainer"/>, resumed from
 /// its checkpoint after an interruption), then MemRecall + reasoner on every test document (<see cref="CogLtxPredictor"/>).
 /// Besides the task metrics it reports MemRecall's recall of the gold-relevant blocks and the tokens it reads.
 /// </summary>
@@ -35,7 +35,7 @@ internal static class CogLtxMethod
         }
         else
         {
-            var fresh = CogLtxModels.CreateFresh(data.ModelConfig, data.TokenizerDir, data.Setup, data.CogLtxOptions, config.Training.Seed);
+            var fresh = data.CreateModels(config.Training.Seed);
             trainer = new JointTrainer(fresh, Convert(fresh), options, checkpoints);
         }
         var epochs = config.Training.Epochs;

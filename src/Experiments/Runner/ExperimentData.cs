@@ -22,18 +22,19 @@ public sealed record PreparedExample(LongDocExample Source, BaselineExample Inpu
 }
 
 /// <summary>
-/// Everything an experiment's methods share: the (subset of the) data set, a WordPiece vocabulary built from its
-/// training texts (written as a tokenizer folder, so CogLTX checkpoints carry it), the task setup, the encoder config
-/// trained from scratch, and the examples converted for the baselines.
+/// Everything an experiment's methods share: the (subset of the) data set, the vocabulary (the pretrained encoder's,
+/// or a WordPiece vocabulary built from the training texts and written as a tokenizer folder, so CogLTX checkpoints
+/// carry it), the task setup, the encoder every method starts from, and the examples converted for the baselines.
 /// </summary>
 public sealed class ExperimentData
 {
     public const string TokenizerFolder = "tokenizer";
 
     private ExperimentData(Dataset dataset, string tokenizerDir, ITokenizer tokenizer, TaskSetup setup, CogLtxOptions options, BertConfig model,
-        IReadOnlyList<PreparedExample> train, IReadOnlyList<PreparedExample> test)
+        string? pretrainedDir, IReadOnlyList<PreparedExample> train, IReadOnlyList<PreparedExample> test)
     {
         Dataset = dataset;
+        PretrainedDir = pretrainedDir;
         TokenizerDir = tokenizerDir;
         Tokenizer = tokenizer;
         Setup = setup;
@@ -54,8 +55,11 @@ public sealed class ExperimentData
 
     public CogLtxOptions CogLtxOptions { get; }
 
-    /// <summary>The encoder every method starts from (fresh, the same seed for CogLTX's reasoner and the baselines).</summary>
+    /// <summary>The encoder every method starts from (fresh or pretrained, the same seed for CogLTX's reasoner and the baselines).</summary>
     public BertConfig ModelConfig { get; }
+
+    /// <summary>The pretrained encoder's Hugging Face folder; null when every method trains from scratch.</summary>
+    public string? PretrainedDir { get; }
 
     public IReadOnlyList<PreparedExample> Train { get; }
 
@@ -81,19 +85,31 @@ public sealed class ExperimentData
                 : [],
             SplitMode = config.Cogltx.SplitMode,
         }.Validate();
-        var tokenizerDir = Path.Combine(outDir, TokenizerFolder);
-        WriteTokenizer(dataset, config.Vocab, setup.QuerySlots, tokenizerDir);
-        var tokenizer = TokenizerLoader.Load(tokenizerDir);
         var options = CogLtxOptions.Default with { RecallSteps = config.Cogltx.RecallSteps };
-        var model = BertConfig.Scratch(tokenizer.VocabSize, config.Model.Layers, config.Model.Hidden, config.Model.Heads, config.Model.Intermediate, maxLength: 512) with
-        {
-            HiddenDropoutProb = config.Model.Dropout,
-            AttentionProbsDropoutProb = config.Model.Dropout,
-        };
-        return new ExperimentData(dataset, tokenizerDir, tokenizer, setup, options, model,
+        var pretrainedDir = config.Encoder.Pretrained is { } spec ? PretrainedEncoder.Resolve(spec) : null;
+        var tokenizerDir = pretrainedDir ?? Path.Combine(outDir, TokenizerFolder);
+        if (pretrainedDir is null) WriteTokenizer(dataset, config.Vocab, setup.QuerySlots, tokenizerDir);
+        var tokenizer = TokenizerLoader.Load(tokenizerDir);
+        if (pretrainedDir is not null) PretrainedEncoder.CheckSlotWords(tokenizer, setup.QuerySlots, tokenizerDir);
+        var model = pretrainedDir is not null
+            ? ModelLoader.ReadConfig(pretrainedDir)
+            : BertConfig.Scratch(tokenizer.VocabSize, config.Model.Layers, config.Model.Hidden, config.Model.Heads, config.Model.Intermediate, maxLength: 512) with
+            {
+                HiddenDropoutProb = config.Model.Dropout,
+                AttentionProbsDropoutProb = config.Model.Dropout,
+            };
+        return new ExperimentData(dataset, tokenizerDir, tokenizer, setup, options, model, pretrainedDir,
             [.. dataset.Train.Select(e => Convert(e, tokenizer, dataset, setup))],
             [.. dataset.Test.Select(e => Convert(e, tokenizer, dataset, setup))]);
     }
+
+    /// <summary>
+    /// Judge and reasoner as every method starts them: from the pretrained encoder (fresh heads) or from scratch, both
+    /// initialised from <paramref name="seed"/>, so CogLTX's reasoner and each baseline start from identical weights.
+    /// </summary>
+    public CogLtxModels CreateModels(ulong seed) => PretrainedDir is { } dir
+        ? CogLtxModels.FromPretrained(dir, null, dir, Setup, CogLtxOptions, seed)
+        : CogLtxModels.CreateFresh(ModelConfig, TokenizerDir, Setup, CogLtxOptions, seed);
 
     /// <summary>
     /// An example as the baselines read it: document token ids; for QA the query ids of the slot words and the question
