@@ -8,5 +8,11 @@ if ! ldconfig -p 2>/dev/null | grep -q libopenblas.so.0; then
   ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libopenblas0-pthread) \
     || echo "warning: could not install libopenblas0-pthread; falling back to the managed GEMM" >&2
 fi
-dotnet build src/Cli -c Release -o "${COGLTX_BIN:-bin}" >/dev/null
+log=$(mktemp)
+if ! dotnet build src/Cli -c Release -o "${COGLTX_BIN:-bin}" -nologo >"$log" 2>&1; then
+  grep -E ': (error|warning) ' "$log" | sort -u >&2 || true
+  echo "setup: the build of src/Cli failed (full log: $log)" >&2
+  exit 1
+fi
+rm -f "$log"
 echo "built ${COGLTX_BIN:-bin}/cogltx"

@@ -33,9 +33,21 @@ public sealed class ResultsWriterTests
             Assert.Equal(12, methods[0].GetProperty("train_seconds").GetDouble());
             Assert.Equal(300, methods[0].GetProperty("peak_memory_mb").GetDouble());
 
+            var cogltx = methods[0].GetProperty("headline");
+            Assert.Equal(0.9, cogltx.GetProperty("mean").GetDouble(), 9);
+            Assert.InRange(cogltx.GetProperty("low").GetDouble(), 0.7, 0.9);
+            Assert.InRange(cogltx.GetProperty("high").GetDouble(), 0.9, 1.0);
+            Assert.Equal(JsonValueKind.Null, methods[0].GetProperty("vs_cogltx").ValueKind);
+            var head = methods[1].GetProperty("vs_cogltx");
+            Assert.Equal(-0.7, head.GetProperty("delta").GetDouble(), 9);
+            Assert.InRange(head.GetProperty("p_permutation").GetDouble(), 0, 0.001);
+            Assert.InRange(head.GetProperty("p_ttest").GetDouble(), 0, 0.001);
+
             var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
-            Assert.Equal("method,accuracy,train_seconds,eval_seconds,peak_memory_mb", csv[0]);
-            Assert.StartsWith("head,0.2,", csv[2]);
+            Assert.Equal("method,accuracy,ci_low,ci_high,delta_vs_cogltx,p_permutation,p_ttest,train_seconds,eval_seconds,peak_memory_mb", csv[0]);
+            Assert.Matches(@"^cogltx,0\.9,0\.\d+,0\.\d+,,,,12,1\.5,300$", csv[1]);
+            Assert.Matches(@"^head,0\.2,0\.\d+,0\.\d+,-0\.7\d*,[0-9.E-]+,[0-9.E-]+,12,", csv[2]);
+            Assert.DoesNotContain("Quick smoke test", File.ReadAllText(Path.Combine(dir, "results.md")));
 
             var md = File.ReadAllText(Path.Combine(dir, "results.md"));
             Assert.Contains("| cogltx | 0.900 (", md);
@@ -51,6 +63,41 @@ public sealed class ResultsWriterTests
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
+    }
+}
+
+public sealed class QuickReportTests
+{
+    [Fact]
+    public void Render_QuickRun_SaysItIsASmokeTest_AndShowsEachLossCurve()
+    {
+        var results = new ExperimentResults("tiny (quick)", "accuracy", "abc", DateTimeOffset.UnixEpoch,
+            new Dictionary<string, string> { ["quick"] = "true" },
+            [new MethodResult("head", new Dictionary<string, double> { ["accuracy"] = 0 }, 1, 1, 1,
+                [new ExampleOutcome("a", 0, 600)], [.. Enumerable.Range(1, 8).Select(s => new CurvePoint(s, "loss", 9 - s))])]);
+        var md = MarkdownReport.Render(results, seed: 1);
+        Assert.Contains("Quick smoke test", md);
+        Assert.Contains("- head training loss (loss): 7.500 over the first quarter of steps → 1.500 over the last", md);
+    }
+}
+
+public sealed class CurveLogTests
+{
+    [Fact]
+    public void Add_AfterResume_DropsThePointsLoggedPastTheCheckpoint()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "curve.csv");
+        var first = new CogLtx.Experiments.Runner.CurveLog(path);
+        for (var step = 1; step <= 10; step++) first.Add(step, "loss", step);
+
+        // Killed after step 10; the checkpoint holds step 6, so the resumed run logs steps 7, 8, ... again.
+        var resumed = new CogLtx.Experiments.Runner.CurveLog(path);
+        resumed.Add(7, "loss", 70);
+        resumed.Add(8, "loss", 80);
+
+        Assert.Equal(["1,loss,1", "2,loss,2", "3,loss,3", "4,loss,4", "5,loss,5", "6,loss,6", "7,loss,70", "8,loss,80"], File.ReadAllLines(path));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], resumed.Read().Select(p => p.Step));
     }
 }
 

@@ -12,25 +12,33 @@ public static class ResultsWriter
     public static void Write(string outDir, ExperimentResults results, ulong seed)
     {
         Directory.CreateDirectory(outDir);
-        WriteAtomic(Path.Combine(outDir, "results.json"), ToJson(results));
-        WriteAtomic(Path.Combine(outDir, "results.csv"), ToCsv(results));
+        var comparisons = MethodComparison.Compute(results, seed);
+        WriteAtomic(Path.Combine(outDir, "results.json"), ToJson(results, comparisons));
+        WriteAtomic(Path.Combine(outDir, "results.csv"), ToCsv(results, comparisons));
         WriteAtomic(Path.Combine(outDir, "results.md"), MarkdownReport.Render(results, seed));
         WriteAtomic(Path.Combine(outDir, "training_curves.svg"), TrainingCurves(results));
         WriteAtomic(Path.Combine(outDir, "score_vs_length.svg"), ScoreVersusLength(results));
     }
 
-    /// <summary>results.json: {"dataset", "methods": [{"name", "metrics", "train_seconds", "peak_memory_mb", ...}], ...}.</summary>
-    public static string ToJson(ExperimentResults r) => JsonSerializer.Serialize(new
+    /// <summary>
+    /// results.json: {"dataset", "methods": [{"name", "metrics", "headline": {"mean", "low", "high"}, "vs_cogltx":
+    /// {"delta", "p_permutation", "p_ttest"} or null, "train_seconds", "peak_memory_mb", ...}], ...}.
+    /// </summary>
+    public static string ToJson(ExperimentResults r, IReadOnlyList<MethodComparison> comparisons) => JsonSerializer.Serialize(new
     {
         dataset = r.Dataset,
         headline_metric = r.HeadlineMetric,
         commit = r.Commit,
         date = r.Date.ToString("O", CultureInfo.InvariantCulture),
         settings = r.Settings,
-        methods = r.Methods.Select(m => new
+        methods = r.Methods.Select((m, i) => new
         {
             name = m.Name,
             metrics = m.Metrics,
+            headline = new { mean = comparisons[i].Headline.Mean, low = comparisons[i].Headline.Low, high = comparisons[i].Headline.High },
+            vs_cogltx = comparisons[i].Delta is { } delta
+                ? new { delta, p_permutation = comparisons[i].PermutationP, p_ttest = comparisons[i].TTestP }
+                : null,
             train_seconds = m.TrainSeconds,
             eval_seconds = m.EvalSeconds,
             peak_memory_mb = m.PeakMemoryMb,
@@ -40,16 +48,25 @@ public static class ResultsWriter
         }),
     }, Json);
 
-    public static string ToCsv(ExperimentResults r)
+    /// <summary>
+    /// results.csv: one row per method, every metric, the headline metric's 95% interval (<c>ci_low</c>, <c>ci_high</c>),
+    /// the paired difference against CogLTX and its p-values (empty for CogLTX), time and memory.
+    /// </summary>
+    public static string ToCsv(ExperimentResults r, IReadOnlyList<MethodComparison> comparisons)
     {
         var inv = CultureInfo.InvariantCulture;
         var metrics = r.Methods.SelectMany(m => m.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var sb = new StringBuilder();
-        sb.AppendLine("method," + string.Join(",", metrics) + ",train_seconds,eval_seconds,peak_memory_mb");
-        foreach (var m in r.Methods)
+        sb.AppendLine("method," + string.Join(",", metrics) + ",ci_low,ci_high,delta_vs_cogltx,p_permutation,p_ttest,train_seconds,eval_seconds,peak_memory_mb");
+        string Number(double? v) => v is { } x ? x.ToString("R", inv) : "";
+        for (var i = 0; i < r.Methods.Count; i++)
+        {
+            var (m, c) = (r.Methods[i], comparisons[i]);
             sb.AppendLine(string.Join(",", new[] { m.Name }
                 .Concat(metrics.Select(k => m.Metrics.TryGetValue(k, out var v) ? v.ToString("R", inv) : ""))
+                .Concat([Number(c.Headline.Low), Number(c.Headline.High), Number(c.Delta), Number(c.PermutationP), Number(c.TTestP)])
                 .Concat([m.TrainSeconds.ToString("0.###", inv), m.EvalSeconds.ToString("0.###", inv), m.PeakMemoryMb.ToString("0.#", inv)])));
+        }
         return sb.ToString();
     }
 

@@ -175,7 +175,9 @@ public sealed class ExperimentRunner
             ["long_test_examples"] = data.Test.Count(e => Scoring.IsLong(e.DocumentTokens, config.Evaluation.LongThreshold)).ToString(inv),
             ["mean_test_tokens"] = data.Test.Average(e => e.DocumentTokens).ToString("0", inv),
             ["vocab"] = data.Tokenizer.VocabSize.ToString(inv),
-            ["encoder"] = $"L{m.Layers} H{m.Hidden} A{m.Heads} I{m.Intermediate} dropout {m.Dropout.ToString(inv)} (from scratch)",
+            ["encoder"] = data.PretrainedDir is { } dir
+                ? $"L{data.ModelConfig.NumHiddenLayers} H{data.ModelConfig.HiddenSize} A{data.ModelConfig.NumAttentionHeads} I{data.ModelConfig.IntermediateSize} pretrained ({config.Encoder.Pretrained}: {dir})"
+                : $"L{m.Layers} H{m.Hidden} A{m.Heads} I{m.Intermediate} dropout {m.Dropout.ToString(inv)} (from scratch)",
             ["epochs"] = t.Epochs.ToString(inv),
             ["baseline_epochs"] = BaselineMethod.Epochs(config, data).ToString(inv),
             ["batch"] = $"{t.BatchSize}x{t.AccumulationSteps}",

@@ -44,13 +44,34 @@ internal sealed record MethodContext(ExperimentConfig Config, ExperimentData Dat
     private static string Clean(string s) => s.Replace('\t', ' ').Replace('\n', ' ');
 }
 
-/// <summary>An append-only training-curve file: "step,series,value" lines.</summary>
+/// <summary>
+/// A training-curve file of "step,series,value" lines, appended to as training runs. A run resumed from a checkpoint
+/// logs again every step after that checkpoint, so the first point this log is given drops the stored points from
+/// that step on: the file then holds what an uninterrupted run would have written, once each.
+/// </summary>
 internal sealed class CurveLog(string path)
 {
+    private bool resumed;
+
     public void Add(int step, string series, double value)
     {
+        if (!resumed)
+        {
+            resumed = true;
+            DropFrom(step);
+        }
         if (!double.IsFinite(value)) return;
         File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{step},{series},{value:R}\n"));
+    }
+
+    private void DropFrom(int step)
+    {
+        if (!File.Exists(path)) return;
+        var kept = File.ReadLines(path).Where(line =>
+            line.Split(',') is [var s, _, _] && int.TryParse(s, CultureInfo.InvariantCulture, out var logged) && logged < step).ToList();
+        var tmp = path + ".tmp";
+        File.WriteAllLines(tmp, kept);
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>All points, the last value of each (step, series) kept, ordered by series then step.</summary>
