@@ -64,7 +64,7 @@ public static class LrSchedules
         new WarmupLinearSchedule(peakLr, warmupSteps, totalSteps);
 
     /// <summary>
-    /// The CogLTX paper's schedule (cogltx-spec.md §5.6, recommendation §9.8): linear warm-up over the first
+    /// The CogLTX paper's schedule (spec §5.6, recommendation §9.8): linear warm-up over the first
     /// 10% of the optimizer steps, then linear decay to 0.1·max at the last step. The warm-up starts at 0 as in
     /// transformers (the paper does not give a start value).
     /// </summary>
@@ -76,7 +76,7 @@ public static class LrSchedules
     }
 
     /// <summary>
-    /// The released CogLTX code's schedule (cogltx-spec.md §5.6): 1e-5 → peak over the first 10% of
+    /// The released CogLTX code's schedule (spec §5.6): 1e-5 → peak over the first 10% of
     /// <paramref name="stepSize"/> (default 20000) steps, back to 1e-5 at <paramref name="stepSize"/>, then flat.
     /// Kept for reproducing the reference runs; <see cref="CogLtxPaper"/> is the default.
     /// </summary>
