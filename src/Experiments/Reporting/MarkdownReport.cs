@@ -6,7 +6,10 @@ namespace CogLtx.Experiments.Reporting;
 /// <summary>The Markdown comparison table: each metric with its bootstrap 95% CI, and a paired test against CogLTX.</summary>
 public static class MarkdownReport
 {
-    public static string Render(ExperimentResults results, ulong seed)
+    public static string Render(ExperimentResults results, ulong seed) => Render(results, MethodComparison.Compute(results, seed));
+
+    /// <summary>The table from comparisons already computed (results.json and results.csv report the same ones).</summary>
+    public static string Render(ExperimentResults results, IReadOnlyList<MethodComparison> comparisons)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -40,7 +43,6 @@ public static class MarkdownReport
         sb.Append("|---|---|---|---|");
         foreach (var _ in metricNames) sb.Append("---:|");
         sb.AppendLine("---:|---:|---:|");
-        var comparisons = MethodComparison.Compute(results, seed);
         for (var i = 0; i < results.Methods.Count; i++)
         {
             var (method, row) = (results.Methods[i], comparisons[i]);

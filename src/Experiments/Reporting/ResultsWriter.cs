@@ -15,7 +15,7 @@ public static class ResultsWriter
         var comparisons = MethodComparison.Compute(results, seed);
         WriteAtomic(Path.Combine(outDir, "results.json"), ToJson(results, comparisons));
         WriteAtomic(Path.Combine(outDir, "results.csv"), ToCsv(results, comparisons));
-        WriteAtomic(Path.Combine(outDir, "results.md"), MarkdownReport.Render(results, seed));
+        WriteAtomic(Path.Combine(outDir, "results.md"), MarkdownReport.Render(results, comparisons));
         WriteAtomic(Path.Combine(outDir, "training_curves.svg"), TrainingCurves(results));
         WriteAtomic(Path.Combine(outDir, "score_vs_length.svg"), ScoreVersusLength(results));
     }
