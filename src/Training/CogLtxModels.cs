@@ -7,6 +7,7 @@ using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Training;
 
@@ -188,7 +189,7 @@ public sealed class CogLtxModels
             copied++;
         }
         if (copied == 0) throw new InvalidOperationException($"no tokenizer files ({string.Join(", ", TokenizerFiles)}) in {TokenizerSource}");
-        File.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(Manifest, CogLtxManifest.Json));
+        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(Manifest, CogLtxManifest.Json));
     }
 
     /// <summary>Puts both models in eval mode (dropout off) for inference.</summary>

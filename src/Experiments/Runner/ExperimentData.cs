@@ -10,6 +10,7 @@ using CogLtx.Training;
 using DataAnswerKind = CogLtx.Data.AnswerKind;
 using DataLoadOptions = CogLtx.Data.LoadOptions;
 using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -209,6 +210,6 @@ public sealed class ExperimentData
         var vocab = missing.Count == 0 ? built : [.. built.Take(Math.Min(built.Count, config.MaxSize - missing.Count)), .. missing];
         Directory.CreateDirectory(dir);
         WordPieceVocabBuilder.Write(vocab, Path.Combine(dir, "vocab.txt"));
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\n  \"do_lower_case\": true,\n  \"tokenizer_class\": \"BertTokenizer\"\n}\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\n  \"do_lower_case\": true,\n  \"tokenizer_class\": \"BertTokenizer\"\n}\n");
     }
 }
