@@ -5,9 +5,9 @@ using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
-using CogLtx.Tensors.Io;
 
 namespace CogLtx.Training;
 

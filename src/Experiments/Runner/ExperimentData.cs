@@ -4,13 +4,13 @@ using CogLtx.Experiments.Config;
 using CogLtx.Models;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
 using CogLtx.Training;
 using DataAnswerKind = CogLtx.Data.AnswerKind;
 using DataLoadOptions = CogLtx.Data.LoadOptions;
 using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
-using CogLtx.Tensors.Io;
 
 namespace CogLtx.Experiments.Runner;
 

@@ -1,13 +1,13 @@
 using CogLtx.Data;
 using CogLtx.Models;
+using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
-using CogLtx.Training.Checkpoints;
 using CogLtx.Training.Evaluation;
-using CogLtx.Tensors.Io;
 
 namespace CogLtx.Training.Recipes;
 
