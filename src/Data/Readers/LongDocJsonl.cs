@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using CogLtx.Text.Documents;
 using CogLtx.Tensors.Io;
+using CogLtx.Text.Documents;
 
 namespace CogLtx.Data;
 
