@@ -9,45 +9,46 @@ namespace CogLtx.Baselines;
 /// LayerNorm weights without decay), the paper's schedule over all optimizer steps (<see cref="LrSchedules.CogLtxPaper"/>),
 /// gradient accumulation (each micro-batch's mean loss weighted by its share of the step's examples, so a step
 /// averages over examples) and global-norm clipping. Each epoch visits the examples in an order shuffled by a seeded
-/// <see cref="Rng"/>. With a checkpoint folder the model, optimizer moments, random streams and position are saved
-/// at every epoch end (and every <see cref="BaselineTrainingOptions.CheckpointEverySteps"/>), and a new trainer on
-/// the same folder continues from there with the numbers an uninterrupted run would produce.
+/// <see cref="Rng"/>. The steps run on the project's one step loop (<see cref="TrainingLoop"/>), as CogLTX's do. With a
+/// checkpoint root the model, optimizer moments, random streams and position are saved (<see cref="CheckpointStore"/>,
+/// in <c>root/checkpoint</c>) at every epoch end and every <see cref="BaselineTrainingOptions.CheckpointEverySteps"/>,
+/// and a new trainer on the same root continues from there with the numbers an uninterrupted run would produce.
 /// </summary>
 public sealed class BaselineTrainer
 {
     private const string ModelFile = "model.safetensors";
     private const string OptimizerFile = "adamw.safetensors";
     private const string StateFile = "state.json";
-    private const string MarkerFile = "COMPLETE";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     private readonly LongTextBaseline baseline;
     private readonly BaselineTrainingOptions options;
-    private readonly string? checkpointDir;
+    private readonly string? checkpointRoot;
     private readonly AdamW optimizer;
 
-    public BaselineTrainer(LongTextBaseline baseline, BaselineTrainingOptions options, string? checkpointDir = null)
+    /// <param name="checkpointRoot">Folder whose <c>checkpoint</c> sub-folder holds the checkpoint (null: none are written).</param>
+    public BaselineTrainer(LongTextBaseline baseline, BaselineTrainingOptions options, string? checkpointRoot = null)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         this.baseline = baseline;
         this.options = options.Validate();
-        this.checkpointDir = checkpointDir;
+        this.checkpointRoot = checkpointRoot;
         optimizer = new AdamW(AdamW.DecayGroups(baseline.Model.NamedParameters(), options.WeightDecay), options.LearningRate);
     }
 
     /// <summary>
-    /// Trains on the examples of <paramref name="train"/> that have a target, resuming from the checkpoint folder when
+    /// Trains on the examples of <paramref name="train"/> that have a target, resuming from the checkpoint root when
     /// it holds a complete checkpoint of this data. Cancellation is observed between micro-batches; the model is left
-    /// in training mode.
+    /// in training mode. A non-finite loss or gradient throws <see cref="TrainingDivergedException"/>.
     /// </summary>
     public BaselineTrainingResult Train(IReadOnlyList<BaselineExample> train, IProgress<BaselineTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         var examples = train.Where(e => e.HasTarget(baseline.IsSpanQa)).ToList();
         if (examples.Count == 0) throw new ArgumentException($"{baseline.Name}: none of the {train.Count} training examples has a target", nameof(train));
-        var microPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
-        var stepsPerEpoch = (microPerEpoch + options.AccumulationSteps - 1) / options.AccumulationSteps;
+        var stepsPerEpoch = TrainingLoop.StepsFor((examples.Count + options.BatchSize - 1) / options.BatchSize, options.AccumulationSteps);
         var schedule = LrSchedules.CogLtxPaper(options.LearningRate, stepsPerEpoch * options.Epochs, options.WarmupFraction, options.FinalLearningRateFraction);
+        var loop = new TrainingLoop(baseline.Model.Parameters(), optimizer, schedule, options.AccumulationSteps, options.MaxGradNorm, options.CheckpointEverySteps);
         var orderRng = new Rng(options.Seed);
         var state = new TrainerState { ExampleCount = examples.Count, OrderRng = orderRng.State, DropoutRng = baseline.DropoutRng?.State ?? [] };
         int? resumedAt = null;
@@ -62,32 +63,17 @@ public sealed class BaselineTrainer
             orderRng.State = state.OrderRng;
             var order = Enumerable.Range(0, examples.Count).ToList();
             orderRng.Shuffle(order);
-            var micro = order.Chunk(options.BatchSize).ToList();
-            while (state.EpochStep < stepsPerEpoch)
-            {
-                var group = micro.Skip(state.EpochStep * options.AccumulationSteps).Take(options.AccumulationSteps).ToList();
-                var rows = group.Sum(g => g.Length);
-                optimizer.ZeroGrad();
-                var lossSum = 0.0;
-                foreach (var indices in group)
+            loop.RunPass(order.Chunk(options.BatchSize).ToList(), state.EpochStep, state.TotalSteps,
+                indices => new MicroBatchLoss(baseline.Loss([.. indices.Select(i => examples[i])])),
+                step =>
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var loss = baseline.Loss([.. indices.Select(i => examples[i])]);
-                    var value = loss.Item();
-                    if (!float.IsFinite(value))
-                        throw new NonFiniteException($"{baseline.Name}: epoch {state.Epoch}, step {state.EpochStep + 1}: the loss is {value}; stopping before the backward pass", ["loss"]);
-                    Ops.Scale(loss, (float)indices.Length / rows).Backward();
-                    lossSum += value * indices.Length;
-                }
-                var lr = schedule.LearningRate(optimizer.Steps);
-                Step(lr);
-                state.EpochStep++;
-                state.TotalSteps++;
-                state.Curve.Add(new LossPoint(state.TotalSteps, lossSum / rows));
-                progress?.Report(new BaselineTrainingProgress(state.Epoch, options.Epochs, state.EpochStep, stepsPerEpoch, lossSum / rows, lr, state.TotalSteps));
-                if (options.CheckpointEverySteps > 0 && state.TotalSteps % options.CheckpointEverySteps == 0 && state.EpochStep < stepsPerEpoch)
-                    Save(state);
-            }
+                    state.EpochStep = step.Step;
+                    state.TotalSteps = step.TotalSteps;
+                    state.Curve.Add(new LossPoint(step.TotalSteps, step.Loss));
+                    progress?.Report(new BaselineTrainingProgress(state.Epoch, options.Epochs, step.Step, step.Steps, step.Loss, step.LearningRate, step.TotalSteps));
+                },
+                () => Save(state),
+                $"{baseline.Name}: epoch {state.Epoch},", cancellationToken);
             state.Epoch++;
             state.EpochStep = 0;
             state.OrderRng = orderRng.State;
@@ -96,40 +82,22 @@ public sealed class BaselineTrainer
         return new BaselineTrainingResult(state.TotalSteps, [.. state.Curve], train.Count - examples.Count, resumedAt);
     }
 
-    private void Step(double lr)
-    {
-        var parameters = baseline.Model.Parameters();
-        var norm = options.MaxGradNorm > 0 ? GradClip.ClipGradNorm(parameters, options.MaxGradNorm) : GradClip.TotalNorm(parameters);
-        if (!float.IsFinite(norm)) throw new NonFiniteException($"{baseline.Name}: optimizer step {optimizer.Steps + 1}: the gradient norm is {norm}", ["gradient"]);
-        optimizer.LearningRate = lr;
-        optimizer.Step();
-    }
-
-    /// <summary>Writes the checkpoint into a fresh folder, marks it complete, then swaps it in.</summary>
     private void Save(TrainerState state)
     {
-        if (checkpointDir is null) return;
+        if (checkpointRoot is null) return;
         state.DropoutRng = baseline.DropoutRng?.State ?? [];
-        var temp = checkpointDir + ".tmp";
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
-        baseline.Model.SaveCheckpoint(Path.Combine(temp, ModelFile));
-        optimizer.SaveState(Path.Combine(temp, OptimizerFile));
-        File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
-        File.WriteAllText(Path.Combine(temp, MarkerFile), "");
-        var old = checkpointDir + ".old";
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-        if (Directory.Exists(checkpointDir)) Directory.Move(checkpointDir, old);
-        Directory.Move(temp, checkpointDir);
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        CheckpointStore.Save(checkpointRoot, dir =>
+        {
+            baseline.Model.SaveCheckpoint(Path.Combine(dir, ModelFile));
+            optimizer.SaveState(Path.Combine(dir, OptimizerFile));
+            File.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(state, Json));
+        });
     }
 
     private bool TryRestore(int exampleCount, out TrainerState state)
     {
         state = new TrainerState();
-        if (checkpointDir is null) return false;
-        var dir = new[] { checkpointDir, checkpointDir + ".old" }.FirstOrDefault(d => File.Exists(Path.Combine(d, MarkerFile)));
-        if (dir is null) return false;
+        if (checkpointRoot is null || CheckpointStore.Find(checkpointRoot) is not { } dir) return false;
         var statePath = Path.Combine(dir, StateFile);
         try
         {

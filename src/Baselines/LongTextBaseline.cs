@@ -78,17 +78,13 @@ public abstract class LongTextBaseline
     }
 
     /// <summary>
-    /// A padded reasoner batch for <paramref name="views"/> (pad id = the encoder's, attention mask 0 on padding), with
+    /// A padded reasoner batch for <paramref name="views"/> (<see cref="BatchPadding"/>: pad id = the encoder's, attention mask 0 on padding), with
     /// span targets (span QA) or labels, and an optional global-attention mask (Longformer).
     /// </summary>
     private protected ReasonerBatch MakeBatch(IReadOnlyList<InputView> views, IReadOnlyList<BaselineExample> owners, Func<InputView, int[]?>? globalAttention = null)
     {
         var b = views.Count;
-        var t = views.Max(v => v.Length);
-        var ids = new int[b * t];
-        var mask = new int[b * t];
-        Array.Fill(ids, Model.Encoder.PadTokenId);
-        int[]? global = null;
+        var input = BatchPadding.Pad([.. views.Select(v => new PaddingRow(v.Ids, default, globalAttention?.Invoke(v)))], Model.Encoder.PadTokenId);
         var starts = new int[b];
         var ends = new int[b];
         var labels = new int[b];
@@ -96,19 +92,11 @@ public abstract class LongTextBaseline
         for (var r = 0; r < b; r++)
         {
             var view = views[r];
-            view.Ids.CopyTo(ids, r * t);
-            Array.Fill(mask, 1, r * t, view.Length);
             real[r] = view.Length;
-            if (globalAttention?.Invoke(view) is { } g)
-            {
-                global ??= new int[b * t];
-                g.CopyTo(global, r * t);
-            }
             var owner = owners[r];
             if (IsSpanQa) (starts[r], ends[r]) = owner.Answer is { } a ? view.Target(a) : (0, 0);
             else labels[r] = owner.Label ?? 0;
         }
-        var input = new EncoderInput(ids, mask, b, t, new int[b * t], global);
         return new ReasonerBatch(input, Model.Task, starts, ends, labels, real, []);
     }
 

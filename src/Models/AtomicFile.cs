@@ -1,23 +1,13 @@
 namespace CogLtx.Models;
 
-/// <summary>Writes a file so that readers see either the old or the complete new content: temporary file, then rename.</summary>
+/// <summary>
+/// The Models project's name for <see cref="Tensors.Io.AtomicFile"/> (temporary file, fsync, rename), kept so that code
+/// in this project can write <c>AtomicFile.Write</c> without another using directive.
+/// </summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
+    public static void WriteAllText(string path, string text) => Tensors.Io.AtomicFile.WriteAllText(path, text);
 
     /// <summary>Runs <paramref name="write"/> on a temporary path beside <paramref name="path"/>, then moves it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<string> write)
-    {
-        var full = Path.GetFullPath(path);
-        var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            write(tmp);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+    public static void Write(string path, Action<string> write) => Tensors.Io.AtomicFile.Write(path, write);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Nn;
 
@@ -16,8 +17,6 @@ public static class SafeTensors
 {
     /// <summary>The reference reader's limit on the header (safetensors <c>MAX_HEADER_SIZE</c>, 100 MB).</summary>
     public const long MaxHeaderBytes = 100_000_000;
-
-    private static long tempCounter;
 
     /// <summary>
     /// Reads and validates the header of <paramref name="path"/>. Throws <see cref="InvalidDataException"/> naming
@@ -65,8 +64,8 @@ public static class SafeTensors
     /// <summary>
     /// Layout as the reference writer (<c>safetensors::tensor::prepare</c>): data sorted by descending dtype order,
     /// then name; header keys sorted ordinally (as the Python fixtures were written, <c>sort_keys</c>), compact
-    /// JSON, space padding to a multiple of 8. The file is written to a temporary name in the same folder, flushed
-    /// to disk, then moved over <paramref name="path"/>, so a crash leaves either the old file or the new one.
+    /// JSON, space padding to a multiple of 8. Written through <see cref="AtomicFile"/>, so a crash leaves either the
+    /// old file or the new one.
     /// </summary>
     private static void WriteCore(string path, IEnumerable<Pending> items, IReadOnlyDictionary<string, string>? metadata)
     {
@@ -87,28 +86,14 @@ public static class SafeTensors
         }
         var header = HeaderBytes(list, offsets, metadata);
 
-        var folder = System.IO.Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
-        var temp = System.IO.Path.Combine(folder,
-            $".{System.IO.Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Interlocked.Increment(ref tempCounter)}.tmp");
-        try
+        AtomicFile.WriteStream(fullPath, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (var p in layout) p.WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            foreach (var p in layout) p.WriteTo(stream);
+        });
     }
 
     private static void Validate(List<Pending> items, string path)

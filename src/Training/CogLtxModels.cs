@@ -5,6 +5,7 @@ using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
 
@@ -188,7 +189,7 @@ public sealed class CogLtxModels
             copied++;
         }
         if (copied == 0) throw new InvalidOperationException($"no tokenizer files ({string.Join(", ", TokenizerFiles)}) in {TokenizerSource}");
-        File.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(Manifest, CogLtxManifest.Json));
+        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(Manifest, CogLtxManifest.Json));
     }
 
     /// <summary>Puts both models in eval mode (dropout off) for inference.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CogLtx.Nn;
-using CogLtx.Training.Checkpoints;
 
 namespace CogLtx.Training;
 

@@ -1,4 +1,5 @@
 using CogLtx.Judge;
+using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
@@ -9,44 +10,39 @@ namespace CogLtx.Training;
 public sealed partial class JointTrainer
 {
     /// <summary>
-    /// One judge micro-batch (spec §5.2): forward in training mode, masked BCE, backward scaled by the micro-batch's
-    /// share of the optimizer step, and each document block's score from this forward cached as its estimation (dropout
-    /// on, weights before this step's update; a block seen twice keeps the last value).
+    /// One judge micro-batch (spec §5.2): forward in training mode and masked BCE (the step loop back-propagates it scaled
+    /// by the micro-batch's share of the optimizer step); after the backward pass each document block's score from this
+    /// forward is cached as its estimation (dropout on, weights before this step's update; a block seen twice keeps the
+    /// last value).
     /// </summary>
-    private double JudgeMicroStep(IReadOnlyList<AssembledInput> inputs, int rowsInStep)
+    private MicroBatchLoss JudgeMicroStep(IReadOnlyList<AssembledInput> inputs)
     {
         var judge = models.Judge;
         var batch = JudgeBatch.Create(inputs, judge.Encoder.PadTokenId, options.LabelQueryTokens);
         var logits = judge.Forward(batch.Input);
-        var loss = JudgeModel.Loss(logits, batch);
-        var value = loss.Item();
-        CheckFinite(value, TrainingPhase.Judge);
-        Ops.Scale(loss, (float)inputs.Count / rowsInStep).Backward();
-        var scores = JudgeModel.BlockScoresOf(logits, batch);
-        for (var r = 0; r < inputs.Count; r++)
-            for (var i = 0; i < inputs[r].Blocks.Length; i++)
-                if (inputs[r].Blocks[i].Kind == BlockKind.Document) inputs[r].Blocks[i].Estimation = scores[r][i];
-        return value;
+        return new MicroBatchLoss(JudgeModel.Loss(logits, batch), () =>
+        {
+            var scores = JudgeModel.BlockScoresOf(logits, batch);
+            for (var r = 0; r < inputs.Count; r++)
+                for (var i = 0; i < inputs[r].Blocks.Length; i++)
+                    if (inputs[r].Blocks[i].Kind == BlockKind.Document) inputs[r].Blocks[i].Estimation = scores[r][i];
+        });
     }
 
     /// <summary>
-    /// One reasoner micro-batch (spec §5.3, §5.4): forward in training mode, mean per-sample loss, scaled backward; with
-    /// latent relevance, interventions on every input of the batch log relabellings (applied after the epoch). Epochs
+    /// One reasoner micro-batch (spec §5.3, §5.4): forward in training mode and mean per-sample loss (back-propagated by
+    /// the step loop); after the backward pass, with latent relevance, interventions on every input of the batch log
+    /// relabellings (applied after the epoch). Epochs
     /// before <see cref="CogLtxOptions.FirstRelabelEpoch"/> skip them: the reference computes them and throws them away
     /// (spec §5.1), which costs one forward per ablated block and changes nothing.
     /// </summary>
-    private double ReasonerMicroStep(IReadOnlyList<AssembledInput> inputs, int rowsInStep)
+    private MicroBatchLoss ReasonerMicroStep(IReadOnlyList<AssembledInput> inputs)
     {
         var reasoner = models.Reasoner;
         var batch = ReasonerBatch.Create(inputs, reasoner.Task, reasoner.Encoder.PadTokenId);
         var perSample = ReasonerModel.PerSampleLoss(reasoner.Forward(batch), batch);
         var trainingLosses = (float[])perSample.Data.Clone();
-        var loss = Ops.Mean(perSample);
-        var value = loss.Item();
-        CheckFinite(value, TrainingPhase.Reasoner);
-        Ops.Scale(loss, (float)inputs.Count / rowsInStep).Backward();
-        if (RelabelsThisEpoch) Intervene(inputs, trainingLosses);
-        return value;
+        return new MicroBatchLoss(Ops.Mean(perSample), RelabelsThisEpoch ? () => Intervene(inputs, trainingLosses) : null);
     }
 
     /// <summary>Latent relevance in an epoch whose intervention changes are applied (spec §5.1, §9.7): the only epochs that intervene.</summary>

@@ -7,9 +7,6 @@ using CogLtx.Training.Samplers;
 
 namespace CogLtx.Training;
 
-/// <summary>Training produced a NaN or infinite loss or gradient; training stops instead of continuing on it.</summary>
-public sealed class TrainingDivergedException(string message, Exception? inner = null) : ArithmeticException(message, inner);
-
 /// <summary>
 /// Joint training of judge and reasoner (spec §5.1; paper Algorithm 1; main_loop.py): every outer epoch trains the
 /// judge for one epoch on §5.2 samples (or token-filled ones, <see cref="TrainingOptions.JudgeSampling"/>) while
@@ -17,9 +14,10 @@ public sealed class TrainingDivergedException(string message, Exception? inner =
 /// built from those cached scores; with latent relevance, interventions (§5.4) log relabellings that are applied after
 /// the reasoner epoch from <see cref="CogLtxOptions.FirstRelabelEpoch"/> on. Each model has its own AdamW (weight decay
 /// per <see cref="TrainingOptions.WeightDecay"/>) and the paper's schedule (§5.6/§9.8: 10% warm-up, linear decay to
-/// 0.1·max, stepped per optimizer step), with gradient accumulation and clipping. A non-finite loss or gradient stops
-/// training with <see cref="TrainingDivergedException"/> before any parameter changes.
-/// Checkpoints (<see cref="Checkpoints.CheckpointStore"/>) hold both models, optimizer and schedule state, relevance
+/// 0.1·max, stepped per optimizer step); both phases run on the project's one step loop (<see cref="TrainingLoop"/>:
+/// gradient accumulation, clipping, checkpoints every N steps). A non-finite loss or gradient stops training with
+/// <see cref="TrainingDivergedException"/> before any parameter changes.
+/// Checkpoints (<see cref="CheckpointStore"/>) hold both models, optimizer and schedule state, relevance
 /// labels, estimations, random streams and the position in the sample plan, so a resumed run continues with exactly
 /// the numbers an uninterrupted run would produce.
 /// </summary>
@@ -36,6 +34,7 @@ public sealed partial class JointTrainer
     private readonly RelevanceChanges changes = new();
     private readonly string? checkpointRoot;
     private TrainingState state = new();
+    private string? lastCheckpoint;
 
     /// <summary>
     /// A trainer starting from scratch on <paramref name="train"/> (converted with <paramref name="models"/>' tokenizer
@@ -89,7 +88,7 @@ public sealed partial class JointTrainer
     public static JointTrainer Resume(string checkpointRoot, Func<CogLtxModels, IReadOnlyList<CogLtxExample>> convert, int stopAfterSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(convert);
-        var dir = Checkpoints.CheckpointStore.Find(checkpointRoot)
+        var dir = CheckpointStore.Find(checkpointRoot)
             ?? throw new DirectoryNotFoundException($"no complete checkpoint under {checkpointRoot}");
         var models = CogLtxModels.Load(dir);
         var trainOptions = models.Manifest.Training
@@ -105,54 +104,41 @@ public sealed partial class JointTrainer
     /// </summary>
     public TrainingResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        string? lastCheckpoint = null;
         while (state.Epoch < options.Epochs)
         {
-            var stopped = RunPhase(state.Phase, progress, cancellationToken, ref lastCheckpoint);
+            var stopped = RunPhase(state.Phase, progress, cancellationToken);
             if (stopped) return new TrainingResult(false, state.TotalSteps, [.. state.History], SkippedExamples, lastCheckpoint);
         }
         return new TrainingResult(true, state.TotalSteps, [.. state.History], SkippedExamples, lastCheckpoint);
     }
 
     // One phase from state.PhaseStep to its end; true when StopAfterSteps was reached.
-    private bool RunPhase(TrainingPhase phase, IProgress<TrainingProgress>? progress, CancellationToken ct, ref string? lastCheckpoint)
+    private bool RunPhase(TrainingPhase phase, IProgress<TrainingProgress>? progress, CancellationToken ct)
     {
         if (state.Plan is null) BuildPlan(phase);
         var plan = state.Plan!.Select(p => new BlockBuffer(p.Select(pos => blocks[pos]))).ToList();
         var microBatches = plan.Chunk(options.BatchSize).ToList();
-        var steps = (microBatches.Count + options.AccumulationSteps - 1) / options.AccumulationSteps;
         var model = phase == TrainingPhase.Judge ? (Module)models.Judge : models.Reasoner;
         var optimizer = phase == TrainingPhase.Judge ? judgeOptimizer : reasonerOptimizer;
-        var schedule = Schedule(phase);
+        var loop = new TrainingLoop(model.Parameters(), optimizer, Schedule(phase), options.AccumulationSteps, options.MaxGradNorm,
+            options.CheckpointEverySteps, options.StopAfterSteps);
         model.Train();
-        while (state.PhaseStep < steps)
-        {
-            var group = microBatches.Skip(state.PhaseStep * options.AccumulationSteps).Take(options.AccumulationSteps).ToList();
-            var rows = group.Sum(g => g.Length);
-            optimizer.ZeroGrad();
-            var lossSum = 0.0;
-            foreach (var micro in group)
+        var completed = loop.RunPass(microBatches, state.PhaseStep, state.TotalSteps,
+            micro => phase == TrainingPhase.Judge ? JudgeMicroStep([.. micro.Select(b => b.Assemble())]) : ReasonerMicroStep([.. micro.Select(b => b.Assemble())]),
+            step =>
             {
-                ct.ThrowIfCancellationRequested();
-                var inputs = micro.Select(b => b.Assemble()).ToList();
-                var loss = phase == TrainingPhase.Judge ? JudgeMicroStep(inputs, rows) : ReasonerMicroStep(inputs, rows);
-                lossSum += loss * inputs.Count;
-            }
-            var lr = schedule.LearningRate(optimizer.Steps);
-            ClipAndStep(model, optimizer, lr, phase);
-            state.PhaseStep++;
-            state.TotalSteps++;
-            state.PhaseLossSum += lossSum;
-            state.PhaseLossCount += rows;
-            progress?.Report(new TrainingProgress(state.Epoch, options.Epochs, phase, state.PhaseStep, steps, lossSum / rows, lr, state.TotalSteps));
-            var stop = options.StopAfterSteps > 0 && state.TotalSteps >= options.StopAfterSteps;
-            if (state.PhaseStep < steps && (stop || (options.CheckpointEverySteps > 0 && state.TotalSteps % options.CheckpointEverySteps == 0)))
-                lastCheckpoint = SaveCheckpoint() ?? lastCheckpoint;
-            if (stop && state.PhaseStep < steps) return true;
-        }
-        FinishPhase(phase, steps);
+                state.PhaseStep = step.Step;
+                state.TotalSteps = step.TotalSteps;
+                state.PhaseLossSum += step.LossSum;
+                state.PhaseLossCount += step.Rows;
+                progress?.Report(new TrainingProgress(state.Epoch, options.Epochs, phase, step.Step, step.Steps, step.Loss, step.LearningRate, step.TotalSteps));
+            },
+            () => lastCheckpoint = SaveCheckpoint() ?? lastCheckpoint,
+            $"epoch {state.Epoch}, {phase}", ct);
+        if (!completed) return true;
+        FinishPhase(phase, TrainingLoop.StepsFor(microBatches.Count, options.AccumulationSteps));
         lastCheckpoint = SaveCheckpoint() ?? lastCheckpoint;
-        return options.StopAfterSteps > 0 && state.TotalSteps >= options.StopAfterSteps && state.Epoch < options.Epochs;
+        return loop.StopsAt(state.TotalSteps) && state.Epoch < options.Epochs;
     }
 
     private void BuildPlan(TrainingPhase phase)
@@ -171,11 +157,8 @@ public sealed partial class JointTrainer
         if (phase == TrainingPhase.Reasoner && state.ReasonerStepsPerEpoch == 0) state.ReasonerStepsPerEpoch = steps;
     }
 
-    private int StepsFor(int samples)
-    {
-        var micro = (samples + options.BatchSize - 1) / options.BatchSize;
-        return Math.Max(1, (micro + options.AccumulationSteps - 1) / options.AccumulationSteps);
-    }
+    private int StepsFor(int samples) =>
+        Math.Max(1, TrainingLoop.StepsFor((samples + options.BatchSize - 1) / options.BatchSize, options.AccumulationSteps));
 
     /// <summary>The paper's schedule over all epochs of one model (§9.8), its length fixed by the first epoch's plan.</summary>
     private ILrSchedule Schedule(TrainingPhase phase)
@@ -208,23 +191,6 @@ public sealed partial class JointTrainer
         state.Epoch++;
     }
 
-    private void ClipAndStep(Module model, AdamW optimizer, double lr, TrainingPhase phase)
-    {
-        var parameters = model.Parameters();
-        var norm = options.MaxGradNorm > 0 ? GradClip.ClipGradNorm(parameters, options.MaxGradNorm) : GradClip.TotalNorm(parameters);
-        if (!float.IsFinite(norm))
-            throw new TrainingDivergedException($"epoch {state.Epoch}, {phase} step {state.PhaseStep + 1}: the gradient norm is {norm}; stopping before the update");
-        optimizer.LearningRate = lr;
-        try
-        {
-            optimizer.Step();
-        }
-        catch (NonFiniteException e)
-        {
-            throw new TrainingDivergedException($"epoch {state.Epoch}, {phase} step {state.PhaseStep + 1}: {e.Message}", e);
-        }
-    }
-
     private void InitialiseRelevance()
     {
         if (options.Relevance != RelevanceSource.Latent) return;
@@ -235,11 +201,5 @@ public sealed partial class JointTrainer
             if (options.InitRelevance == RelevanceInit.Bm25)
                 RelevanceInitializer.InitBm25(e.Blocks, b => models.Tokenizer.Decode(b.Ids), null, models.Options);
         }
-    }
-
-    private void CheckFinite(double loss, TrainingPhase phase)
-    {
-        if (!double.IsFinite(loss))
-            throw new TrainingDivergedException($"epoch {state.Epoch}, {phase} step {state.PhaseStep + 1}: the loss is {loss}; stopping before the backward pass");
     }
 }

@@ -1,3 +1,4 @@
+using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
 
@@ -59,6 +60,61 @@ public sealed class BaselineTrainerTests
         finally
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Train_KilledBetweenCheckpoints_ResumesFromTheLastOneToTheUninterruptedRun()
+    {
+        // Checkpoints every 2 steps and a kill after step 5: step 5 is lost and done again, a half-written checkpoint
+        // folder left by the kill is ignored, and the curve holds each step once.
+        var options = new BaselineTrainingOptions { Epochs = 2, BatchSize = 2, AccumulationSteps = 2, LearningRate = 5e-3, Seed = 7, CheckpointEverySteps = 2 };
+        var data = Data(9);
+        var straight = Head(3, dropout: 0.1);
+        var full = new BaselineTrainer(straight, options).Train(data);
+
+        var root = Path.Combine(Path.GetTempPath(), "cogltx-baseline-kill-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var cts = new CancellationTokenSource();
+            var killAt = new SyncProgress(p => { if (p.TotalSteps == 5) cts.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() => new BaselineTrainer(Head(3, dropout: 0.1), options, root).Train(data, killAt, cts.Token));
+            var halfWritten = Directory.CreateDirectory(Path.Combine(root, "checkpoint.tmp-killed"));
+            File.WriteAllText(Path.Combine(halfWritten.FullName, "model.safetensors"), "partial");
+
+            var resumedModel = Head(3, dropout: 0.1);
+            var resumed = new BaselineTrainer(resumedModel, options, root).Train(data);
+            Assert.Equal(4, resumed.ResumedAtStep);
+            Assert.Equal(full.Curve, resumed.Curve);
+            var expected = straight.Model.StateDict();
+            foreach (var (name, value) in resumedModel.Model.StateDict()) Assert.Equal(expected[name].Data, value.Data);
+            Assert.Equal(["checkpoint"], Directory.GetDirectories(root).Select(Path.GetFileName));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Train_NonFiniteLoss_StopsNamingTheStep_AndKeepsTheLastCheckpoint()
+    {
+        var options = new BaselineTrainingOptions { Epochs = 1, BatchSize = 2, AccumulationSteps = 1, LearningRate = 1e-3, CheckpointEverySteps = 1 };
+        var root = Path.Combine(Path.GetTempPath(), "cogltx-baseline-nan-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var baseline = Head(1);
+            var classifier = baseline.Model.NamedParameters().Last().Value;
+            var poison = new SyncProgress(p => { if (p.TotalSteps == 2) classifier.Data[0] = float.NaN; });
+            var error = Assert.Throws<TrainingDivergedException>(() => new BaselineTrainer(baseline, options, root).Train(Data(8), poison));
+            Assert.Contains("epoch 0, step 3", error.Message);
+            Assert.Contains("NaN", error.Message);
+            var state = File.ReadAllText(Path.Combine(root, "checkpoint", "state.json"));
+            Assert.Contains("\"TotalSteps\": 2", state);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
 

@@ -1,4 +1,4 @@
-using CogLtx.Training.Checkpoints;
+using CogLtx.Nn;
 
 namespace CogLtx.Training.Tests;
 

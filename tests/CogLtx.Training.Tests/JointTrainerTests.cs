@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CogLtx.Nn;
 using CogLtx.Tensors;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CogLtx.Nn;
 using CogLtx.Training;
 using CogLtx.Training.Recipes;
 using Spectre.Console;

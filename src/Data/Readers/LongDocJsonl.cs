@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 
 namespace CogLtx.Data;
@@ -73,7 +74,11 @@ public static class LongDocJsonl
     /// </summary>
     public static void Write(IEnumerable<LongDocExample> examples, string path, bool multiLabel = false)
     {
-        using var stream = File.Create(path);
+        AtomicFile.WriteStream(path, stream => WriteTo(stream, examples, multiLabel));
+    }
+
+    private static void WriteTo(Stream stream, IEnumerable<LongDocExample> examples, bool multiLabel)
+    {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
         var newline = "\n"u8.ToArray();
         foreach (var example in examples)

@@ -1,4 +1,5 @@
 using System.Text;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Data;
 
@@ -97,11 +98,9 @@ public static class WordPieceVocabBuilder
         if (duplicates is not null) throw new ArgumentException($"vocabulary lists '{duplicates.Key}' twice", nameof(vocab));
         var bad = vocab.FirstOrDefault(t => t.Length == 0 || t.Any(char.IsWhiteSpace));
         if (bad is not null) throw new ArgumentException($"vocabulary token '{bad}' is empty or contains whitespace", nameof(vocab));
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
         var text = new StringBuilder();
         foreach (var token in vocab) text.Append(token).Append('\n');
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     private static IEnumerable<string> ByFrequency(Dictionary<string, long> counts) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Experiments.Reporting;
 
@@ -13,11 +14,11 @@ public static class ResultsWriter
     {
         Directory.CreateDirectory(outDir);
         var comparisons = MethodComparison.Compute(results, seed);
-        WriteAtomic(Path.Combine(outDir, "results.json"), ToJson(results, comparisons));
-        WriteAtomic(Path.Combine(outDir, "results.csv"), ToCsv(results, comparisons));
-        WriteAtomic(Path.Combine(outDir, "results.md"), MarkdownReport.Render(results, comparisons));
-        WriteAtomic(Path.Combine(outDir, "training_curves.svg"), TrainingCurves(results));
-        WriteAtomic(Path.Combine(outDir, "score_vs_length.svg"), ScoreVersusLength(results));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), ToJson(results, comparisons));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "results.csv"), ToCsv(results, comparisons));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), MarkdownReport.Render(results, comparisons));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "training_curves.svg"), TrainingCurves(results));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "score_vs_length.svg"), ScoreVersusLength(results));
     }
 
     /// <summary>
@@ -103,12 +104,5 @@ public static class ResultsWriter
             .Select(g => (g.Average(o => (double)o.DocumentTokens), g.Average(o => o.Score)))
             .ToList())).ToList();
         return SvgChart.Render($"{r.Dataset}: {r.HeadlineMetric} against document length", "document length (tokens, bucket mean)", r.HeadlineMetric, series);
-    }
-
-    private static void WriteAtomic(string path, string text)
-    {
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
     }
 }

@@ -34,7 +34,7 @@ internal static class BaselineMethod
         };
         var curve = context.OpenCurve();
         var clock = Stopwatch.StartNew();
-        var trainer = new BaselineTrainer(baseline, options, Path.Combine(context.MethodDir, "checkpoint"));
+        var trainer = new BaselineTrainer(baseline, options, context.MethodDir);
         var result = trainer.Train([.. data.Train.Select(e => e.Input)], new Sink<BaselineTrainingProgress>(p =>
         {
             curve.Add(p.TotalSteps, "loss", p.Loss);

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using CogLtx.Experiments.Config;
+using CogLtx.Nn;
 using CogLtx.Text.Documents;
 using CogLtx.Training;
-using CogLtx.Training.Checkpoints;
 using CogLtx.Training.Inference;
 using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 

@@ -4,6 +4,7 @@ using CogLtx.Experiments.Config;
 using CogLtx.Models;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
 using CogLtx.Training;
@@ -209,6 +210,6 @@ public sealed class ExperimentData
         var vocab = missing.Count == 0 ? built : [.. built.Take(Math.Min(built.Count, config.MaxSize - missing.Count)), .. missing];
         Directory.CreateDirectory(dir);
         WordPieceVocabBuilder.Write(vocab, Path.Combine(dir, "vocab.txt"));
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\n  \"do_lower_case\": true,\n  \"tokenizer_class\": \"BertTokenizer\"\n}\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\n  \"do_lower_case\": true,\n  \"tokenizer_class\": \"BertTokenizer\"\n}\n");
     }
 }

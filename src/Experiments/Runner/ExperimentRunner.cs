@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using CogLtx.Experiments.Config;
 using CogLtx.Experiments.Reporting;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -136,7 +137,7 @@ public sealed class ExperimentRunner
                     $"{outDir} holds a run of a different configuration (fingerprint {stored}, this config {fingerprint}); choose another --out or delete the folder");
         }
         var record = new { fingerprint, config = JsonSerializer.Deserialize<JsonElement>(config.ToJson()) };
-        File.WriteAllText(path, JsonSerializer.Serialize(record, CacheJson));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(record, CacheJson));
         return fingerprint;
     }
 
@@ -158,8 +159,7 @@ public sealed class ExperimentRunner
     private static void Store(string dir, string fingerprint, MethodResult result)
     {
         var path = Path.Combine(dir, ResultFile);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new StoredResult(fingerprint, result), CacheJson));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new StoredResult(fingerprint, result), CacheJson));
     }
 
     private Dictionary<string, string> Settings(ExperimentData data)

@@ -2,6 +2,7 @@ using System.Globalization;
 using CogLtx.Experiments.Config;
 using CogLtx.Experiments.Reporting;
 using CogLtx.Reasoner.Decoding;
+using CogLtx.Tensors.Io;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -38,7 +39,7 @@ internal sealed record MethodContext(ExperimentConfig Config, ExperimentData Dat
                 : predictions[i].Label >= 0 && predictions[i].Label < Data.Setup.LabelNames.Count ? Data.Setup.LabelNames[predictions[i].Label] : "?";
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{example.Source.Id}\t{Clean(gold)}\t{Clean(predicted)}\t{outcomes[i].Score:0.###}"));
         }
-        File.WriteAllLines(Path.Combine(MethodDir, "predictions.tsv"), lines);
+        AtomicFile.WriteAllLines(Path.Combine(MethodDir, "predictions.tsv"), lines);
     }
 
     private static string Clean(string s) => s.Replace('\t', ' ').Replace('\n', ' ');
@@ -69,9 +70,7 @@ internal sealed class CurveLog(string path)
         if (!File.Exists(path)) return;
         var kept = File.ReadLines(path).Where(line =>
             line.Split(',') is [var s, _, _] && int.TryParse(s, CultureInfo.InvariantCulture, out var logged) && logged < step).ToList();
-        var tmp = path + ".tmp";
-        File.WriteAllLines(tmp, kept);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllLines(path, kept);
     }
 
     /// <summary>All points, the last value of each (step, series) kept, ordered by series then step.</summary>

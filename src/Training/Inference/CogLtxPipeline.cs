@@ -82,7 +82,7 @@ public sealed class CogLtxPipeline
     /// </summary>
     public static CogLtxPipeline Load(string dir, PipelineOptions? options = null)
     {
-        if (!File.Exists(Path.Combine(dir, CogLtxModels.ManifestFile)) && Checkpoints.CheckpointStore.Find(dir) is { } checkpoint) dir = checkpoint;
+        if (!File.Exists(Path.Combine(dir, CogLtxModels.ManifestFile)) && Nn.CheckpointStore.Find(dir) is { } checkpoint) dir = checkpoint;
         return new CogLtxPipeline(CogLtxModels.Load(dir, options?.Seed ?? 0), options);
     }
 

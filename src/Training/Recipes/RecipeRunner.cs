@@ -1,11 +1,12 @@
 using CogLtx.Data;
 using CogLtx.Models;
+using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
-using CogLtx.Training.Checkpoints;
 using CogLtx.Training.Evaluation;
 
 namespace CogLtx.Training.Recipes;
@@ -39,7 +40,7 @@ public static class RecipeRunner
         }
         else
         {
-            File.WriteAllText(recipePath, recipe.ToJson());
+            AtomicFile.WriteAllText(recipePath, recipe.ToJson());
         }
         var dataset = LoadData(recipe);
         log?.Invoke($"data: {dataset.Name}, {dataset.Train.Count} training and {dataset.Test.Count} test examples ({dataset.Kind})");
@@ -61,7 +62,7 @@ public static class RecipeRunner
             var models = trainer.Models;
             var test = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(dataset.Test, new BlockIdCounter());
             evaluation = Evaluator.Evaluate(models, test, decoding: DecodingFor(dataset), cancellationToken: cancellationToken);
-            File.WriteAllText(Path.Combine(outDir, "evaluation.json"), System.Text.Json.JsonSerializer.Serialize(
+            AtomicFile.WriteAllText(Path.Combine(outDir, "evaluation.json"), System.Text.Json.JsonSerializer.Serialize(
                 evaluation with { Examples = [] }, CogLtxManifest.Json));
         }
         return new RecipeResult(training, evaluation, resumed, outDir);
@@ -140,7 +141,7 @@ public static class RecipeRunner
             .Concat(dataset.LabelNames).Concat(setup.QuerySlots);
         var vocab = WordPieceVocabBuilder.Build(texts, new WordPieceVocabOptions { MaxSize = model.VocabSize });
         WordPieceVocabBuilder.Write(vocab, Path.Combine(dir, "vocab.txt"));
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\"do_lower_case\": true, \"tokenizer_class\": \"BertTokenizer\"}\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\"do_lower_case\": true, \"tokenizer_class\": \"BertTokenizer\"}\n");
         return dir;
     }
 }

@@ -1,11 +1,14 @@
-namespace CogLtx.Training.Checkpoints;
+using CogLtx.Tensors.Io;
+
+namespace CogLtx.Nn;
 
 /// <summary>
 /// Atomic checkpoint directories under a root: a checkpoint is written completely into a fresh temporary folder,
 /// every file is flushed to disk, a <c>COMPLETE</c> marker is written last, and only then is it swapped in:
 /// <c>checkpoint</c> → <c>checkpoint.old</c>, temporary → <c>checkpoint</c>, <c>checkpoint.old</c> deleted.
 /// A kill at any moment leaves either the old or the new complete checkpoint findable by <see cref="Find"/>; a
-/// half-written folder is never read (no marker) and is removed by the next save.
+/// half-written folder is never read (no marker) and is removed by the next save. Used by every trainer (joint training
+/// of judge and reasoner, and the baselines' fine-tuning) so that all checkpoints are written and found one way.
 /// </summary>
 public static class CheckpointStore
 {
@@ -28,10 +31,10 @@ public static class CheckpointStore
         try
         {
             write(temp);
-            foreach (var file in Directory.GetFiles(temp, "*", SearchOption.AllDirectories)) FlushToDisk(file);
+            foreach (var file in Directory.GetFiles(temp, "*", SearchOption.AllDirectories)) AtomicFile.FlushToDisk(file);
             var marker = Path.Combine(temp, MarkerFile);
             File.WriteAllText(marker, DateTime.UtcNow.ToString("O"));
-            FlushToDisk(marker);
+            AtomicFile.FlushToDisk(marker);
         }
         catch
         {
@@ -61,11 +64,5 @@ public static class CheckpointStore
             if (File.Exists(Path.Combine(dir, MarkerFile))) return dir;
         }
         return null;
-    }
-
-    private static void FlushToDisk(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-        stream.Flush(flushToDisk: true);
     }
 }
