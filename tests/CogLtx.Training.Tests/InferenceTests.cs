@@ -30,7 +30,7 @@ public sealed class InferenceTests
             Tensor logits;
             using (Autograd.NoGrad()) logits = models.Judge.Forward(JudgeBatch.Create([inputs[r]], models.Judge.Encoder.PadTokenId).Input);
             // padding the shorter row in the batch must not change its scores
-            for (var t = 0; t < scores[r].Length; t++) Assert.Equal(BlockScoring.Sigmoid(logits.Data[t]), scores[r][t], 5);
+            for (var t = 0; t < scores[r].Length; t++) Assert.Equal(JudgeScorer.Sigmoid(logits.Data[t]), scores[r][t], 5);
         }
         using var cts = new CancellationTokenSource();
         cts.Cancel();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CogLtx.Judge;
 using CogLtx.MemRecall;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
