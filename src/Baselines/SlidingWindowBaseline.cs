@@ -1,5 +1,6 @@
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Baselines;

@@ -1,6 +1,7 @@
 using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Reasoner;
 

@@ -2,6 +2,7 @@ using CogLtx.Judge;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Relevance;
 
 namespace CogLtx.Training;

@@ -2,6 +2,7 @@ using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Reasoner.Tests;
 

@@ -3,6 +3,7 @@ using CogLtx.Models.Longformer;
 using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training.Tests;
 

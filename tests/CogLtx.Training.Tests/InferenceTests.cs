@@ -3,6 +3,7 @@ using CogLtx.Judge;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Evaluation;
 using CogLtx.Training.Inference;
 using CogLtx.Training.Recipes;
@@ -110,7 +111,7 @@ public sealed class InferenceTests
         Assert.NotNull(second.Evaluation);
         Assert.True(File.Exists(Path.Combine(outDir, "evaluation.json")));
         var pipeline = CogLtxPipeline.Load(outDir);
-        Assert.Equal(Reasoner.ReasonerTask.SpanQa, pipeline.Setup.Task);
+        Assert.Equal(ReasonerTask.SpanQa, pipeline.Setup.Task);
     }
 
     [Fact]

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using CogLtx.Experiments.Config;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training;
 using CogLtx.Training.Checkpoints;
 using CogLtx.Training.Inference;
-using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -67,7 +67,7 @@ internal static class CogLtxMethod
             if (data.IsSpanQa)
             {
                 var p = predictor.Answer(example, useMemRecall: true, context.CancellationToken);
-                predictions.Add(new MethodPrediction(Answer: p.Kind == SlotKind.NoAnswer ? "noanswer" : p.Answer, SupportingFacts: p.SupportingFacts));
+                predictions.Add(new MethodPrediction(Answer: p.Kind == AnswerKind.NoAnswer ? "noanswer" : p.Answer, SupportingFacts: p.SupportingFacts));
                 keyBlocks = p.KeyBlocks;
             }
             else

@@ -6,6 +6,7 @@ using CogLtx.Reasoner.Decoding;
 using CogLtx.Reasoner.Metrics;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training.Inference;
 
