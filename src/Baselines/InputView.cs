@@ -1,4 +1,5 @@
 using CogLtx.Reasoner.Decoding;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Baselines;

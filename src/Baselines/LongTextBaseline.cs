@@ -2,6 +2,7 @@ using CogLtx.Models;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Baselines;

@@ -35,13 +35,16 @@ public sealed class LongformerBaseline : SingleInputBaseline
     {
         ArgumentNullException.ThrowIfNull(reasoner);
         ArgumentNullException.ThrowIfNull(dropoutRng);
-        var (config, tensors) = LongformerConverter.Convert(reasoner.Encoder.Config, reasoner.Encoder.StateDict(), maxLength, attentionWindow);
-        var encoderVb = VarBuilder.FromTensors(tensors, $"{reasoner.Encoder.Architecture} converted to Longformer");
-        var encoder = new LongformerModel(config with { Architectures = ["LongformerModel"] }, encoderVb, dropoutRng, reasoner.Encoder.HasPooler);
-        if (encoderVb.UnusedKeys.Count > 0)
-            throw new InvalidOperationException($"Longformer conversion left encoder tensors unused: {string.Join(", ", encoderVb.UnusedKeys)}");
-        var headVb = VarBuilder.FromTensors(reasoner.StateDict(), $"{reasoner.Architecture} head");
-        var model = new ReasonerModel(encoder, reasoner.Task, reasoner.NumLabels, headVb, dropoutRng);
+        // The whole reasoner converts as a Hugging Face head checkpoint: a BERT classification head (pooler + classifier)
+        // moves into Longformer's classifier.dense / classifier.out_proj, and the encoder has no pooler.
+        var source = reasoner.Config with { Architectures = [reasoner.Architecture] };
+        var (config, tensors) = LongformerConverter.Convert(source, reasoner.StateDict(), maxLength, attentionWindow);
+        var vb = VarBuilder.FromTensors(tensors, $"{reasoner.Architecture} converted to Longformer");
+        var encoder = new LongformerModel(config with { Architectures = null }, vb.Pp(LongformerConfig.ModelType), dropoutRng, addPoolingLayer: false);
+        var model = new ReasonerModel(encoder, reasoner.Task, reasoner.NumLabels, vb, dropoutRng,
+            reasoner.Config.Id2Label is { } names ? [.. names.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Value)] : null);
+        if (vb.UnusedKeys.Count > 0)
+            throw new InvalidOperationException($"Longformer conversion left reasoner tensors unused: {string.Join(", ", vb.UnusedKeys)}");
         model.Train(reasoner.Encoder.Training);
         return new LongformerBaseline(model, specials, maxLength, attentionWindow, name)
         {

@@ -1,5 +1,6 @@
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Baselines;
@@ -119,7 +120,7 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
         }
         var documents = pooled.Count == 1 ? pooled[0] : Ops.Concat(pooled, 0);             // (B, H)
         var h = documents.Dim(1);
-        return Model.ClassificationHead!.Forward(Ops.Reshape(documents, counts.Length, 1, h)); // (B, C)
+        return Model.Classify(Ops.Reshape(documents, counts.Length, 1, h));                  // (B, C)
     }
 
     private (List<InputView> Views, List<BaselineExample> Owners, int[] Counts) Flatten(IReadOnlyList<BaselineExample> batch)

@@ -1,3 +1,4 @@
+using CogLtx.MemRecall;
 using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Tensors;
@@ -6,11 +7,12 @@ using CogLtx.Text.Documents;
 namespace CogLtx.Judge;
 
 /// <summary>
-/// The judge (spec §4; CogLTX models.py <c>Introspector</c>, shaped like transformers'
-/// <c>RobertaForTokenClassification</c> with one label): encoder → dropout 0.1 → <c>classifier = Linear(H, 1)</c>
-/// on every token. A token's relevance score is σ(logit); a block's score is the mean over its tokens
-/// (<see cref="BlockScoring"/>). Keys: <c>{prefix}.*</c> for the encoder (<c>roberta</c> / <c>bert</c>), <c>classifier.*</c>.
-/// Spec §9.11: one linear layer, not the paper's "MLP".
+/// The judge (spec §4; CogLTX models.py <c>Introspector</c>): a Hugging Face <see cref="TokenClassificationModel"/>
+/// with one label (transformers' <c>RobertaForTokenClassification</c> / <c>BertForTokenClassification</c>): encoder →
+/// dropout 0.1 → <c>classifier = Linear(H, 1)</c> on every token. A token's relevance score is σ(logit); a block's score
+/// is the mean over its tokens (<see cref="BlockScores.FromTokens"/>). Keys: <c>{prefix}.*</c> for the encoder (<c>roberta</c> /
+/// <c>bert</c>), <c>classifier.*</c>. The config saved beside it says <c>classifier_dropout: 0.1</c>, so transformers
+/// builds the same head. Spec §9.11: one linear layer, not the paper's "MLP".
 /// </summary>
 public sealed class JudgeModel : Module
 {
@@ -24,10 +26,8 @@ public sealed class JudgeModel : Module
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(vb);
-        Encoder = encoder;
-        Child(encoder.Config.BaseModelPrefix, encoder);
-        Dropout = Child("dropout", new Dropout(HeadDropout, rng));
-        Classifier = Child("classifier", new Linear(vb.Pp("classifier"), encoder.HiddenSize, 1, true, (float)encoder.Config.InitializerRange));
+        var config = encoder.Config with { NumLabelsField = 1, Id2Label = null, Label2Id = null, ClassifierDropout = HeadDropout, Architectures = null };
+        Head = Child("", new TokenClassificationModel(config, encoder, vb, rng));
     }
 
     /// <summary>
@@ -42,52 +42,40 @@ public sealed class JudgeModel : Module
         return new JudgeModel(encoder, vb, rng);
     }
 
+    /// <summary>The Hugging Face head model this judge is (its parameters are the judge's).</summary>
+    public TokenClassificationModel Head { get; }
+
     /// <summary>transformers class whose checkpoint layout this model shares (written to config.json "architectures").</summary>
-    public string Architecture => EncoderFactory.ArchitectureName(Config.ModelType, HfTask.TokenClassification);
+    public string Architecture => Head.Architecture;
 
-    /// <summary>The encoder's config with <c>num_labels = 1</c>, as saved next to the weights.</summary>
-    public BertConfig Config => Encoder.Config with { NumLabelsField = 1, Id2Label = null, Label2Id = null };
+    /// <summary>The encoder's config with <c>num_labels = 1</c> and <c>classifier_dropout = 0.1</c>, as saved next to the weights.</summary>
+    public BertConfig Config => Head.Config;
 
-    public EncoderModel Encoder { get; }
+    public EncoderModel Encoder => Head.Encoder;
 
-    public Dropout Dropout { get; }
+    public Dropout Dropout => Head.Dropout;
 
     /// <summary>Linear(H, 1): weight (1, H), bias (1).</summary>
-    public Linear Classifier { get; }
+    public Linear Classifier => Head.Classifier;
 
     /// <summary>Per-token logits (B, T).</summary>
-    public Tensor Forward(EncoderInput input)
-    {
-        var hidden = Encoder.Forward(input);                          // (B, T, H)
-        var logits = Classifier.Forward(Dropout.Forward(hidden));     // (B, T, 1)
-        return Ops.Reshape(logits, input.Batch, input.Length);       // (B, T)
-    }
+    public Tensor Forward(EncoderInput input) =>
+        Ops.Reshape(Head.Forward(input), input.Batch, input.Length);    // (B, T, 1) → (B, T)
 
     /// <summary>
     /// Judge loss (models.py <c>Introspector.forward</c> with labels): BCE-with-logits averaged over the tokens whose
-    /// attention mask is 1, i.e. Σ bce(logit, label)·mask / Σ mask.
+    /// attention mask is 1 (<see cref="TokenClassificationModel.BinaryLoss"/>).
     /// </summary>
     public static Tensor Loss(Tensor logits, JudgeBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return Loss(logits, batch.Labels, batch.LossMask);
-    }
-
-    /// <summary>The judge loss for explicit per-token <paramref name="labels"/> and <paramref name="mask"/>, laid out as <paramref name="logits"/>.</summary>
-    public static Tensor Loss(Tensor logits, float[] labels, float[] mask)
-    {
-        ArgumentNullException.ThrowIfNull(logits);
-        if (labels.Length != logits.Size || mask.Length != logits.Size)
-            throw new ArgumentException($"judge loss: {logits.Size} logits, {labels.Length} labels, {mask.Length} mask entries");
-        var sum = 0f;
-        foreach (var m in mask) sum += m;
-        if (sum <= 0) throw new ArgumentException("judge loss: the mask selects no token (the mean over zero tokens is undefined)");
-        return Ops.BceWithLogits(logits, new Tensor(labels, logits.Shape), new Tensor(mask, logits.Shape));
+        return TokenClassificationModel.BinaryLoss(logits, batch.Labels, batch.LossMask);
     }
 
     /// <summary>
-    /// Block scores (mean token σ, <see cref="BlockScoring"/>) of each input, from one forward over the padded batch
-    /// without recording gradients. Runs in the current mode: callers put the judge in eval mode for inference.
+    /// Block scores (<see cref="BlockScores.FromTokens"/>: mean token σ; query blocks 1) of each input, from one forward
+    /// over the padded batch without recording gradients. Runs in the current mode: callers put the judge in eval mode
+    /// for inference.
     /// </summary>
     public float[][] ScoreBlocks(IReadOnlyList<AssembledInput> rows)
     {
@@ -100,10 +88,8 @@ public sealed class JudgeModel : Module
     /// <summary>Block scores of each row of <paramref name="batch"/> from already computed logits (B, T).</summary>
     public static float[][] BlockScoresOf(Tensor logits, JudgeBatch batch)
     {
-        var length = batch.Input.Length;
-        var result = new float[batch.Rows.Count][];
-        for (var b = 0; b < result.Length; b++)
-            result[b] = BlockScoring.Scores(logits.Data.AsSpan(b * length, length), batch.Rows[b]);
-        return result;
+        ArgumentNullException.ThrowIfNull(batch);
+        var tokens = JudgeScorer.TokenScores(logits, batch.Rows);
+        return [.. batch.Rows.Select((row, b) => BlockScores.FromTokens(row, tokens[b]))];
     }
 }

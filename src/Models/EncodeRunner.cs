@@ -12,12 +12,26 @@ public static class EncodeRunner
     /// <summary>Input names read (each also accepted with the fixtures' "input." prefix).</summary>
     public static readonly IReadOnlyList<string> InputNames = ["input_ids", "attention_mask", "token_type_ids", "global_attention_mask"];
 
-    /// <summary>Loads <paramref name="modelDir"/>, encodes <paramref name="inputPath"/>, writes <paramref name="outputPath"/>; returns what was written.</summary>
-    public static (IReadOnlyDictionary<string, Tensor> Outputs, LoadReport Report) Run(string modelDir, string inputPath, string outputPath, LoadOptions? options = null)
+    /// <summary>
+    /// Loads <paramref name="modelDir"/>, encodes <paramref name="inputPath"/>, writes <paramref name="outputPath"/>; returns
+    /// what was written. A checkpoint that lacks weights of the model its config names (a head, a pooler) is an error:
+    /// those outputs would come from a random initialisation. With <paramref name="baseOnly"/> only the encoder runs
+    /// (the head, if any, is not built) and only the outputs it has weights for are written: <c>last_hidden_state</c>,
+    /// and <c>pooler_output</c> when the checkpoint holds the pooler.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, Tensor> Outputs, LoadReport Report) Run(string modelDir, string inputPath, string outputPath,
+        LoadOptions? options = null, bool baseOnly = false)
     {
         var input = ReadInput(inputPath);
-        var (model, report) = ModelLoader.Load(modelDir, null, options);
+        var (model, report) = ModelLoader.Load(modelDir, baseOnly ? HfTask.Base : null, options);
+        if (!baseOnly && report.MissingKeys.Count > 0)
+            throw new InvalidDataException(
+                $"{Path.Combine(modelDir, ModelLoader.WeightsFile)}: no weights for part of {model.Architecture} (missing keys: " +
+                $"{string.Join(", ", report.MissingKeys)}); its outputs would come from a random initialisation. " +
+                "Use --base-only for the encoder's outputs alone.");
         var outputs = Encode(model, input);
+        if (baseOnly && report.MissingKeys.Any(k => k.StartsWith("pooler.", StringComparison.Ordinal)))
+            outputs = outputs.Where(kv => kv.Key != "pooler_output").ToDictionary(kv => kv.Key, kv => kv.Value);
         SafeTensors.Write(outputPath, outputs.OrderBy(kv => kv.Key, StringComparer.Ordinal),
             new Dictionary<string, string> { ["architecture"] = model.Architecture, ["model"] = Path.GetFullPath(modelDir) });
         return (outputs, report);

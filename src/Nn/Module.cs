@@ -23,7 +23,10 @@ public abstract partial class Module
         return value;
     }
 
-    /// <summary>Registers a child module under <paramref name="name"/>; its parameters get the prefix "name.".</summary>
+    /// <summary>
+    /// Registers a child module under <paramref name="name"/>; its parameters get the prefix "name.". An empty name
+    /// puts the child's parameters at this module's own level (a wrapper that shares the layout of the model it wraps).
+    /// </summary>
     protected T Child<T>(string name, T module) where T : Module
     {
         children.Add((name, module));
@@ -46,7 +49,7 @@ public abstract partial class Module
         foreach (var (name, value) in parameters)
             if (seen.Add(value)) into.Add((prefix + name, value));
         foreach (var (name, child) in children)
-            child.Collect(prefix + name + ".", into, seen);
+            child.Collect(name.Length == 0 ? prefix : prefix + name + ".", into, seen);
     }
 
     /// <summary>Sets training mode on this module and all children.</summary>

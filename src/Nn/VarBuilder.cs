@@ -31,9 +31,14 @@ public sealed class VarBuilder
     /// <summary>Dotted prefix of this builder ("" at the root, else ending without a dot).</summary>
     public string Prefix { get; }
 
-    /// <summary>Loads from <paramref name="tensors"/>; <paramref name="source"/> names the file in error messages.</summary>
-    public static VarBuilder FromTensors(IReadOnlyDictionary<string, Tensor> tensors, string source, Rng? initRng = null, bool allowInit = false) =>
-        new(new Shared(tensors, source, initRng, allowInit), "");
+    /// <summary>
+    /// Loads from <paramref name="tensors"/>; <paramref name="source"/> names the file in error messages. A key for which
+    /// <paramref name="reinitOnShapeMismatch"/> answers true and whose tensor has another shape than the model's is
+    /// initialised instead (listed in <see cref="MismatchedKeys"/>), as transformers' <c>ignore_mismatched_sizes</c>.
+    /// </summary>
+    public static VarBuilder FromTensors(IReadOnlyDictionary<string, Tensor> tensors, string source, Rng? initRng = null, bool allowInit = false,
+        Func<string, bool>? reinitOnShapeMismatch = null) =>
+        new(new Shared(tensors, source, initRng, allowInit, reinitOnShapeMismatch), "");
 
     /// <summary>Loads the floating tensors of a safetensors checkpoint (see <see cref="FromTensors"/>).</summary>
     public static VarBuilder FromSafeTensors(string path, Rng? initRng = null, bool allowInit = false)
@@ -61,6 +66,14 @@ public sealed class VarBuilder
             if (found is { } hit)
             {
                 var t = shared.Tensors[hit];
+                if (!Shapes.SameShape(t.Shape, shape) && shared.ReinitOnShapeMismatch?.Invoke(key) == true)
+                {
+                    lock (shared.Used) shared.Used.Add(hit);
+                    lock (shared.Mismatched) shared.Mismatched.Add($"{key}: found shape {Shapes.Format(t.Shape)} in the checkpoint and {Shapes.Format(shape)} in the model");
+                    var fresh = Create(shape, init);
+                    fresh.Name = key;
+                    return fresh;
+                }
                 if (!Shapes.SameShape(t.Shape, shape))
                     throw new InvalidDataException($"{shared.Source}: {key}: expected {Shapes.Format(shape)}, file has {Shapes.Format(t.Shape)}");
                 lock (shared.Used) shared.Used.Add(hit);
@@ -78,6 +91,9 @@ public sealed class VarBuilder
 
     /// <summary>Keys the model needed but the checkpoint lacked (initialised instead).</summary>
     public IReadOnlyList<string> MissingKeys => shared.Missing;
+
+    /// <summary>Keys whose checkpoint tensor had another shape and was re-initialised ("key: found shape … and … in the model").</summary>
+    public IReadOnlyList<string> MismatchedKeys => shared.Mismatched;
 
     /// <summary>Checkpoint keys never requested, sorted.</summary>
     public IReadOnlyList<string> UnusedKeys =>
@@ -120,8 +136,11 @@ public sealed class VarBuilder
         return t;
     }
 
-    private sealed class Shared(IReadOnlyDictionary<string, Tensor>? tensors, string source, Rng? initRng, bool allowInit)
+    private sealed class Shared(IReadOnlyDictionary<string, Tensor>? tensors, string source, Rng? initRng, bool allowInit,
+        Func<string, bool>? reinitOnShapeMismatch = null)
     {
+        public Func<string, bool>? ReinitOnShapeMismatch { get; } = reinitOnShapeMismatch;
+        public List<string> Mismatched { get; } = [];
         public IReadOnlyDictionary<string, Tensor>? Tensors { get; } = tensors;
         public string Source { get; } = source;
         public Rng? InitRng { get; } = initRng;

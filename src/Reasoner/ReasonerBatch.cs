@@ -1,5 +1,6 @@
 using CogLtx.Models;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Reasoner;
 

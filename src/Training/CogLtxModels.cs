@@ -102,7 +102,7 @@ public sealed class CogLtxModels
         var judgeRng = root.Fork();
         var reasonerRng = root.Fork();
         var judge = JudgeModel.Create(config, VarBuilder.Fresh(judgeInit), judgeRng);
-        var reasoner = ReasonerModel.Create(config, setup.Task, setup.LabelNames.Count, VarBuilder.Fresh(reasonerInit), reasonerRng);
+        var reasoner = ReasonerModel.Create(config, setup.Task, setup.LabelNames.Count, VarBuilder.Fresh(reasonerInit), reasonerRng, setup.LabelNames);
         return new CogLtxModels(judge, reasoner, judgeRng, reasonerRng, tokenizer, tokenizerDir,
             new CogLtxManifest { Task = setup.Validate(), CogLtx = options.Validate() });
     }
@@ -111,10 +111,14 @@ public sealed class CogLtxModels
     /// Judge and reasoner initialised from Hugging Face checkpoint folders (a base encoder such as roberta-base, or a
     /// head model whose head is then reused); missing heads are initialised from <paramref name="seed"/>, missing encoder
     /// weights are an error. <paramref name="reasonerDir"/> defaults to <paramref name="judgeDir"/>; the tokenizer is
-    /// read from <paramref name="tokenizerDir"/> (default: the judge folder).
+    /// read from <paramref name="tokenizerDir"/> (default: the judge folder). A head whose shape does not fit (another
+    /// number of labels) is re-initialised, as transformers does with <c>ignore_mismatched_sizes</c>, and
+    /// <paramref name="warn"/> (default: standard error) is told which tensors, with both shapes.
     /// </summary>
-    public static CogLtxModels FromPretrained(string judgeDir, string? reasonerDir, string? tokenizerDir, TaskSetup setup, CogLtxOptions options, ulong seed)
+    public static CogLtxModels FromPretrained(string judgeDir, string? reasonerDir, string? tokenizerDir, TaskSetup setup, CogLtxOptions options, ulong seed,
+        Action<string>? warn = null)
     {
+        warn ??= Console.Error.WriteLine;
         reasonerDir ??= judgeDir;
         tokenizerDir ??= judgeDir;
         var tokenizer = TokenizerLoader.Load(tokenizerDir);
@@ -123,14 +127,17 @@ public sealed class CogLtxModels
         var reasonerRng = root.Fork();
         var judgeConfig = ModelLoader.ReadConfig(judgeDir);
         CheckFits(judgeConfig, tokenizer, options, Path.Combine(judgeDir, ModelLoader.ConfigFile));
-        var judgeVb = PrefixedBuilder(judgeDir, judgeConfig, root.Fork());
+        var judgeVb = PrefixedBuilder(judgeDir, judgeConfig, root.Fork(), ["classifier."]);
         var judge = JudgeModel.Create(judgeConfig, judgeVb, judgeRng);
         CheckOnlyHeadMissing(judgeVb, judgeDir, ["classifier."]);
+        WarnMismatched(judgeVb, judgeDir, judge.Architecture, warn);
         var reasonerConfig = ModelLoader.ReadConfig(reasonerDir);
         CheckFits(reasonerConfig, tokenizer, options, Path.Combine(reasonerDir, ModelLoader.ConfigFile));
-        var reasonerVb = PrefixedBuilder(reasonerDir, reasonerConfig, root.Fork());
-        var reasoner = ReasonerModel.Create(reasonerConfig, setup.Task, setup.LabelNames.Count, reasonerVb, reasonerRng);
-        CheckOnlyHeadMissing(reasonerVb, reasonerDir, ["classifier.", "qa_outputs."]);
+        string[] reasonerHead = ["classifier.", "qa_outputs.", reasonerConfig.BaseModelPrefix + ".pooler."];
+        var reasonerVb = PrefixedBuilder(reasonerDir, reasonerConfig, root.Fork(), reasonerHead);
+        var reasoner = ReasonerModel.Create(reasonerConfig, setup.Task, setup.LabelNames.Count, reasonerVb, reasonerRng, setup.LabelNames);
+        CheckOnlyHeadMissing(reasonerVb, reasonerDir, reasonerHead);
+        WarnMismatched(reasonerVb, reasonerDir, reasoner.Architecture, warn);
         return new CogLtxModels(judge, reasoner, judgeRng, reasonerRng, tokenizer, tokenizerDir,
             new CogLtxManifest { Task = setup.Validate(), CogLtx = options.Validate() });
     }
@@ -165,7 +172,8 @@ public sealed class CogLtxModels
         CheckAllUsed(judgeVb, judgeDir);
         var reasonerDir = Path.Combine(dir, ReasonerDir);
         var reasonerVb = StrictBuilder(reasonerDir);
-        var reasoner = ReasonerModel.Create(ModelLoader.ReadConfig(reasonerDir), manifest.Task.Task, manifest.Task.LabelNames.Count, reasonerVb, reasonerRng);
+        var reasoner = ReasonerModel.Create(ModelLoader.ReadConfig(reasonerDir), manifest.Task.Task, manifest.Task.LabelNames.Count, reasonerVb, reasonerRng,
+            manifest.Task.LabelNames);
         CheckAllUsed(reasonerVb, reasonerDir);
         CheckFits(judge.Config, tokenizer, manifest.CogLtx, judgeDir);
         return new CogLtxModels(judge, reasoner, judgeRng, reasonerRng, tokenizer, tokenizerDir, manifest);
@@ -216,7 +224,7 @@ public sealed class CogLtxModels
     }
 
     // Base checkpoints (roberta-base) store the encoder without the "roberta." prefix; head models with it.
-    private static VarBuilder PrefixedBuilder(string dir, BertConfig config, Rng initRng)
+    private static VarBuilder PrefixedBuilder(string dir, BertConfig config, Rng initRng, IReadOnlyList<string> headPrefixes)
     {
         var (tensors, files, _) = ModelLoader.ReadWeights(dir);
         var prefix = config.BaseModelPrefix + ".";
@@ -224,7 +232,15 @@ public sealed class CogLtxModels
             ? tensors
             : tensors.ToDictionary(p => p.Key.StartsWith("embeddings.", StringComparison.Ordinal) || p.Key.StartsWith("encoder.", StringComparison.Ordinal)
                 ? prefix + p.Key : p.Key, p => p.Value);
-        return VarBuilder.FromTensors(prefixed, string.Join(", ", files), initRng, allowInit: true);
+        return VarBuilder.FromTensors(prefixed, string.Join(", ", files), initRng, allowInit: true,
+            reinitOnShapeMismatch: key => headPrefixes.Any(h => key.StartsWith(h, StringComparison.Ordinal)));
+    }
+
+    private static void WarnMismatched(VarBuilder vb, string dir, string architecture, Action<string> warn)
+    {
+        if (vb.MismatchedKeys.Count > 0)
+            warn($"Some weights of {architecture} were not initialized from the checkpoint at {dir} and are newly initialized because the shapes did not match: " +
+                $"{string.Join("; ", vb.MismatchedKeys)}. Train the model before using it for predictions.");
     }
 
     private static VarBuilder StrictBuilder(string dir)

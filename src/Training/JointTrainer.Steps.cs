@@ -3,6 +3,7 @@ using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Relevance;
 
 namespace CogLtx.Training;

@@ -2,6 +2,7 @@ using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Relevance;
 using CogLtx.Training.Samplers;
 

@@ -2,6 +2,7 @@ using CogLtx.Models;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Baselines.Tests;
 
@@ -13,7 +14,7 @@ public sealed class BaselineModelTests
     private static float[] RowLogits(ReasonerModel model, InputView view)
     {
         using var _ = Autograd.NoGrad();
-        return model.ClassificationHead!.Forward(model.Encoder.Forward(EncoderInput.Single(view.Ids))).Data;
+        return model.Classify(model.Encoder.Forward(EncoderInput.Single(view.Ids))).Data;
     }
 
     [Theory]
@@ -35,7 +36,7 @@ public sealed class BaselineModelTests
         }).ToList();
         var pooled = Enumerable.Range(0, 16).Select(j => pooling == Pooling.Mean ? cls.Average(c => c[j]) : cls.Max(c => c[j])).ToArray();
         float[] expected;
-        using (Autograd.NoGrad()) expected = model.ClassificationHead!.Forward(new Tensor(pooled, 1, 1, 16)).Data;
+        using (Autograd.NoGrad()) expected = model.Classify(new Tensor(pooled, 1, 1, 16)).Data;
         // Batched with another, shorter example (padding must not leak into the pooled vector).
         var predictions = sw.Predict([Cls("b", 9, 0, 6), example]);
         Assert.Single(sw.Predict([Cls("b", 9, 0, 6)]));

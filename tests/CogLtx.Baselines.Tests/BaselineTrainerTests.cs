@@ -1,6 +1,7 @@
 using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Baselines.Tests;
 

@@ -1,4 +1,5 @@
 using CogLtx.Reasoner.Decoding;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Baselines.Tests;
 

@@ -1,5 +1,6 @@
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Baselines.Tests;
 

@@ -2,6 +2,7 @@ using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Tensors;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Baselines.Tests;

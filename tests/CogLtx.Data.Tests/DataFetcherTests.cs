@@ -1,3 +1,5 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Data.Tests;
 
 public sealed class DataFetcherTests
@@ -6,13 +8,13 @@ public sealed class DataFetcherTests
 
     /// <summary>A known dataset made of one committed sample, verified by its record count (2 questions).</summary>
     private static KnownDataset Tiny(Uri? url = null, int expected = 2) => new(
-        "tiny", "tiny-folder", TaskKind.SpanQa, "two HotpotQA questions", "test",
+        "tiny", "tiny-folder", ReasonerTask.SpanQa, "two HotpotQA questions", "test",
         [new DataFileSet("original", [new DataFileSpec(SampleFile, url)
         {
             ExpectedRecords = expected, RecordNoun = "questions", CountRecords = path => HotpotQaReader.Read(path).Items.Count,
         }])])
     {
-        Reader = (files, options) => new Dataset("tiny", TaskKind.SpanQa, [], [], HotpotQaReader.Read(files[0], options.OnError).Items),
+        Reader = (files, options) => new Dataset("tiny", ReasonerTask.SpanQa, [], [], HotpotQaReader.Read(files[0], options.OnError).Items),
     };
 
     private static Downloader NoNetwork() => new(new HttpClient(), new DownloadOptions { MaxRetries = 0 });

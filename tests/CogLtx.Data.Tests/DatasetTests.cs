@@ -1,8 +1,10 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Data.Tests;
 
 public sealed class DatasetTests
 {
-    private static readonly Dataset Data = new("toy", TaskKind.MultiLabel, ["a", "b", "c"],
+    private static readonly Dataset Data = new("toy", ReasonerTask.MultiLabel, ["a", "b", "c"],
         [new LongDocExample { Id = "x", Text = "t", Labels = ["c", "a"] }], []);
 
     [Fact]

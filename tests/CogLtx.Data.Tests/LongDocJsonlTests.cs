@@ -1,4 +1,5 @@
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data.Tests;
 
@@ -22,16 +23,16 @@ public sealed class LongDocJsonlTests
     public void ReadDataset_InfersTaskKindFromTheFields()
     {
         var qa = LongDocJsonl.ReadDataset("qa", TestPaths.Sample("user-qa.jsonl"));
-        Assert.Equal(TaskKind.SpanQa, qa.Kind);
+        Assert.Equal(ReasonerTask.SpanQa, qa.Kind);
 
         var single = LongDocJsonl.ReadDataset("cls", TestPaths.Sample("user-classification.jsonl"), TestPaths.Sample("user-classification.jsonl"));
-        Assert.Equal(TaskKind.Classification, single.Kind);
+        Assert.Equal(ReasonerTask.Classification, single.Kind);
         Assert.Equal(["sports", "weather"], single.LabelNames);
         Assert.Equal("user-classification.jsonl:3", single.Train[2].Id);
         Assert.Equal([1], single.LabelIds(single.Train[0]));
 
         var multi = LongDocJsonl.ReadDataset("ml", TestPaths.Sample("user-multilabel.jsonl"));
-        Assert.Equal(TaskKind.MultiLabel, multi.Kind);
+        Assert.Equal(ReasonerTask.MultiLabel, multi.Kind);
         Assert.Equal([1, 0], multi.LabelIds(multi.Train[0]));
     }
 
@@ -92,6 +93,6 @@ public sealed class LongDocJsonlTests
         var path = temp.File("ml.jsonl");
         LongDocJsonl.Write([new LongDocExample { Id = "x", Text = "t", Labels = ["a"] }], path, multiLabel: true);
         Assert.Equal("""{"id":"x","text":"t","labels":["a"]}""", File.ReadAllText(path).TrimEnd('\n'));
-        Assert.Equal(TaskKind.MultiLabel, LongDocJsonl.ReadDataset("ml", path).Kind);
+        Assert.Equal(ReasonerTask.MultiLabel, LongDocJsonl.ReadDataset("ml", path).Kind);
     }
 }

@@ -1,3 +1,5 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Data.Tests;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class RealDataTests
         var data = KnownDatasets.Load("hotpotqa", TestPaths.RealData);
         Assert.Equal(500, data.Test.Count);
         Assert.Equal(100, data.Train.Count);
-        Assert.Equal(TaskKind.SpanQa, data.Kind);
+        Assert.Equal(ReasonerTask.SpanQa, data.Kind);
         var dev = data.Test;
         Assert.Equal(371, dev.Count(e => e.Metadata["type"] == "bridge"));
         Assert.Equal(45, dev.Count(e => e.Answer!.Kind is AnswerKind.Yes or AnswerKind.No));

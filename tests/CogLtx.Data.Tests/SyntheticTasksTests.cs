@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data.Tests;
 
@@ -56,7 +57,7 @@ public sealed class SyntheticTasksTests
     public void MultiHopQa_AnswerSpanLiesInTheSecondFact_AndEachFactIsStatedOnce()
     {
         var data = SyntheticTasks.MultiHopQa(Small);
-        Assert.Equal(TaskKind.SpanQa, data.Kind);
+        Assert.Equal(ReasonerTask.SpanQa, data.Kind);
         Assert.Equal(3, data.Train.Concat(data.Test).Select(e => e.Metadata["chain"]).Distinct().Count());
         foreach (var e in data.Train.Concat(data.Test))
         {

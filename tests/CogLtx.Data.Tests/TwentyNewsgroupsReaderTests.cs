@@ -1,3 +1,5 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Data.Tests;
 
 public sealed class TwentyNewsgroupsReaderTests
@@ -10,7 +12,7 @@ public sealed class TwentyNewsgroupsReaderTests
         Assert.Equal(["train/alt.atheism/49960", "train/alt.atheism/51060", "train/sci.space/60804"], data.Train.Select(e => e.Id));
         Assert.Equal(["test/alt.atheism/53068", "test/sci.space/61522"], data.Test.Select(e => e.Id));
         Assert.Equal("sci.space", data.Train[2].Label);
-        Assert.Equal(TaskKind.Classification, data.Kind);
+        Assert.Equal(ReasonerTask.Classification, data.Kind);
         // Headers are kept (scikit-learn's default) and byte 0xE9 decodes as Latin-1 'é'.
         var message = data.Train[1].Text;
         Assert.StartsWith("From: mathew@mantis.co.uk (mathew)\n", message);

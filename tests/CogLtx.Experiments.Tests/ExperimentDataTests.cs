@@ -3,9 +3,9 @@ using CogLtx.Data;
 using CogLtx.Experiments.Runner;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 using CogLtx.Training;
-using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 
 namespace CogLtx.Experiments.Tests;
 
@@ -17,7 +17,7 @@ public sealed class ExperimentDataTests
 
     private static readonly TaskSetup Qa = new() { Task = ReasonerTask.SpanQa, QuerySlots = [TaskSetup.YesSlot, TaskSetup.NoSlot] };
 
-    private static readonly Dataset Empty = new("d", TaskKind.SpanQa, [], [], []);
+    private static readonly Dataset Empty = new("d", ReasonerTask.SpanQa, [], [], []);
 
     [Fact]
     public void Convert_SpanAnswer_TargetsItsTokens_AndTheQueryCarriesTheSlots()
@@ -39,8 +39,8 @@ public sealed class ExperimentDataTests
         Assert.Equal([11, 8, 9, 10, 12, 11, 13, 8, 9, 10, 12], prepared.Input.DocumentIds);
         Assert.Equal([5, 6, 7, 8, 9, 10], prepared.Input.QueryIds);
         Assert.Equal(new AnswerTarget(9, 9), prepared.Input.Answer);
-        Assert.Equal(SlotKind.Yes, prepared.Input.QuerySlots[0]);
-        Assert.Equal(SlotKind.No, prepared.Input.QuerySlots[1]);
+        Assert.Equal(AnswerKind.Yes, prepared.Input.QuerySlots[0]);
+        Assert.Equal(AnswerKind.No, prepared.Input.QuerySlots[1]);
         Assert.Equal(11, prepared.DocumentTokens);
     }
 
@@ -54,7 +54,7 @@ public sealed class ExperimentDataTests
     [Fact]
     public void Convert_Classification_CarriesTheLabelIdAndNoQuery()
     {
-        var dataset = new Dataset("c", TaskKind.Classification, ["no", "yes"], [], []);
+        var dataset = new Dataset("c", ReasonerTask.Classification, ["no", "yes"], [], []);
         var setup = new TaskSetup { Task = ReasonerTask.Classification, LabelNames = ["no", "yes"] };
         var prepared = ExperimentData.Convert(new LongDocExample { Id = "c", Text = "ok ok", Labels = ["yes"] }, Tokenizer, dataset, setup);
         Assert.Equal(1, prepared.Input.Label);

@@ -1,8 +1,8 @@
 using CogLtx.Baselines;
 using CogLtx.Data;
 using CogLtx.Experiments.Runner;
-using SupportingFact = CogLtx.Reasoner.Metrics.SupportingFact;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Experiments.Tests;

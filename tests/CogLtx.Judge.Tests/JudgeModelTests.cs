@@ -46,7 +46,7 @@ public sealed class JudgeModelTests
         var (judge, expected) = LoadFixture();
         var mask = Ints(expected, "input.attention_mask");
         var input = new EncoderInput(Ints(expected, "input.input_ids"), mask, 2, 12);
-        var loss = JudgeModel.Loss(judge.Forward(input), expected.GetFloat("label.labels").Data, mask.Select(m => (float)m).ToArray());
+        var loss = TokenClassificationModel.BinaryLoss(judge.Forward(input), expected.GetFloat("label.labels").Data, mask.Select(m => (float)m).ToArray());
         Assert.Equal(expected.GetFloat("label_loss").Item(), loss.Item(), 5);
         loss.Backward();
         AssertClose(expected.GetFloat("label_grad.classifier.weight").Data, judge.Classifier.Weight.Grad!);
@@ -60,14 +60,14 @@ public sealed class JudgeModelTests
         // bce: ln 2, ln 4, (masked), ln(1 + e²) → mean over 3
         var l3 = MathF.Log(3f);
         var logits = new Tensor([0f, l3, 5f, -2f], 2, 2);
-        var loss = JudgeModel.Loss(logits, [1f, 0f, 1f, 1f], [1f, 1f, 0f, 1f]);
+        var loss = TokenClassificationModel.BinaryLoss(logits, [1f, 0f, 1f, 1f], [1f, 1f, 0f, 1f]);
         var expected = (Math.Log(2) + Math.Log(4) + Math.Log(1 + Math.Exp(2))) / 3;
         Assert.Equal(expected, loss.Item(), 5);
-        Assert.Throws<ArgumentException>(() => JudgeModel.Loss(logits, [1f, 0f, 1f, 1f], [0f, 0f, 0f, 0f]));
+        Assert.Throws<ArgumentException>(() => TokenClassificationModel.BinaryLoss(logits, [1f, 0f, 1f, 1f], [0f, 0f, 0f, 0f]));
     }
 
     [Fact]
-    public void ScoreBlocks_EqualsMeanSigmoidOfTheForwardLogits()
+    public void ScoreBlocks_EqualsMeanSigmoidOfTheForwardLogits_QueryBlocksScoreOne()
     {
         var (judge, expected) = LoadFixture();
         // Row 0 of the fixture as two blocks: [<s> 45 678 999 13 </s>] [</s> 87 512 4 33 </s>]
@@ -75,11 +75,16 @@ public sealed class JudgeModelTests
         var doc = new Block([2, 87, 512, 4, 33, 2], 2);
         var scores = judge.ScoreBlocks([AssembledInput.From([query, doc])]);
         var logits = expected.GetFloat("out.logits").Data;
-        var want0 = logits[..6].Average(x => 1 / (1 + Math.Exp(-x)));
         var want1 = logits[6..12].Average(x => 1 / (1 + Math.Exp(-x)));
-        Assert.Equal(want0, scores[0][0], 4);
+        Assert.Equal(1f, scores[0][0]);
         Assert.Equal(want1, scores[0][1], 4);
     }
+
+    [Theory]
+    [InlineData(0f, 0.5f)]
+    [InlineData(100f, 1f)]
+    [InlineData(-100f, 3.7200760e-44f)]
+    public void Sigmoid_IsStableAtExtremes(float x, float expected) => Assert.Equal(expected, JudgeScorer.Sigmoid(x), 6);
 
     [Fact]
     public void NamedParameters_FollowTheHuggingFaceLayout()

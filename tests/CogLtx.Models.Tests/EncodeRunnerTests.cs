@@ -22,6 +22,39 @@ public sealed class EncodeRunnerTests
     }
 
     [Fact]
+    public void Run_CheckpointWithoutItsHead_FailsNamingTheKeys_UnlessBaseOnly()
+    {
+        // bert-tiny's weights (a BertModel) under a config that names BertForSequenceClassification: the head is missing.
+        using var dir = new TempDir();
+        var model = dir.File("model");
+        Directory.CreateDirectory(model);
+        File.Copy(Path.Combine(Fixtures.ModelDir("bert-tiny"), ModelLoader.WeightsFile), Path.Combine(model, ModelLoader.WeightsFile));
+        ModelLoader.ReadConfig(Fixtures.ModelDir("bert-tiny")).Save(Path.Combine(model, ModelLoader.ConfigFile), "BertForSequenceClassification");
+        var inputPath = Path.Combine(Fixtures.ModelDir("bert-tiny"), "expected.safetensors");
+
+        var e = Assert.Throws<InvalidDataException>(() => EncodeRunner.Run(model, inputPath, dir.File("out.safetensors")));
+        Assert.Contains("BertForSequenceClassification", e.Message);
+        Assert.Contains("classifier.bias, classifier.weight", e.Message);
+        Assert.Contains("--base-only", e.Message);
+        Assert.False(File.Exists(dir.File("out.safetensors")));
+
+        var (outputs, _) = EncodeRunner.Run(model, inputPath, dir.File("out.safetensors"), baseOnly: true);
+        Assert.Equal(["last_hidden_state", "pooler_output"], outputs.Keys.Order(StringComparer.Ordinal));
+        var expected = Fixtures.Expected("bert-tiny");
+        foreach (var (name, value) in outputs) Fixtures.AssertClose(value, expected.GetFloat("out." + name), name);
+    }
+
+    [Fact]
+    public void Run_BaseOnly_OnAHeadCheckpointWithoutPooler_WritesLastHiddenStateOnly()
+    {
+        using var dir = new TempDir();
+        var fixture = Fixtures.ModelDir("bert-tiny-qa");
+        var (outputs, _) = EncodeRunner.Run(fixture, Path.Combine(fixture, "expected.safetensors"), dir.File("out.safetensors"), baseOnly: true);
+        Assert.Equal(["last_hidden_state"], outputs.Keys);
+        Assert.Equal(["last_hidden_state"], SafeTensors.Read(dir.File("out.safetensors")).Names);
+    }
+
+    [Fact]
     public void ReadInput_PlainNames_DefaultMaskOfOnes()
     {
         using var dir = new TempDir();

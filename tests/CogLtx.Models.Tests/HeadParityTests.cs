@@ -81,7 +81,7 @@ public sealed class HeadParityTests
         // label loss: Σ BCEWithLogits(logit, label)·mask / Σ mask (the CogLTX judge loss)
         model.ZeroGrad();
         var mask = input.AttentionMask.Select(m => (float)m).ToArray();
-        var loss = TokenClassificationModel.JudgeLoss(model.Forward(input), expected.GetFloat("label.labels").Data, mask);
+        var loss = TokenClassificationModel.BinaryLoss(model.Forward(input), expected.GetFloat("label.labels").Data, mask);
         Fixtures.AssertClose(loss, expected.GetFloat("label_loss"), "label loss");
         loss.Backward();
         Fixtures.AssertGrads(model, expected, "label_grad.");

@@ -1,4 +1,5 @@
 using CogLtx.Reasoner.Metrics;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Reasoner.Tests;
 

@@ -2,6 +2,7 @@ using CogLtx.Models;
 using CogLtx.Nn;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Reasoner.Tests;
 
@@ -71,7 +72,7 @@ public sealed class ReasonerModelTests
         Assert.Equal(expected.GetFloat("label_loss").Item(), loss.Item(), 5);
         loss.Backward();
         var wantGrad = expected.GetFloat("label_grad.classifier.out_proj.weight").Data;
-        var grad = model.ClassificationHead!.OutProj.Weight.Grad!;
+        var grad = ((SequenceClassificationModel)model.Head).Head!.OutProj.Weight.Grad!;
         for (var i = 0; i < wantGrad.Length; i++) AssertClose(wantGrad[i], grad[i], wantGrad.Max(MathF.Abs));
     }
 
@@ -94,6 +95,7 @@ public sealed class ReasonerModelTests
         var config = BertConfig.Load(TestPaths.Fixture("roberta-tiny-cls", "config.json"));
         var model = ReasonerModel.Create(config, ReasonerTask.MultiLabel, numLabels: 67, VarBuilder.Fresh(new Rng(5)), new Rng(6));
         Assert.Equal(2, model.NumLabels);
-        Assert.Equal([2, 32], model.ClassificationHead!.OutProj.Weight.Shape);
+        Assert.Equal([2, 32], ((SequenceClassificationModel)model.Head).Head!.OutProj.Weight.Shape);
+        Assert.Equal(new Dictionary<string, string> { ["0"] = "no", ["1"] = "yes" }, model.Config.Id2Label);
     }
 }

@@ -1,4 +1,5 @@
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Reasoner.Tests;
 

@@ -3,6 +3,7 @@ using CogLtx.Reasoner;
 using CogLtx.Splitter;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Training.Tests;
@@ -75,11 +76,11 @@ public sealed class ExampleConverterTests
     }
 
     [Theory]
-    [InlineData(Data.AnswerKind.Yes, 1)]
-    [InlineData(Data.AnswerKind.No, 2)]
-    public void SpanQa_YesNo_PointAtTheQuerySlots(Data.AnswerKind kind, int position)
+    [InlineData(AnswerKind.Yes, 1)]
+    [InlineData(AnswerKind.No, 2)]
+    public void SpanQa_YesNo_PointAtTheQuerySlots(AnswerKind kind, int position)
     {
-        var example = QaExample(kind == Data.AnswerKind.Yes ? Answer.Yes : Answer.No);
+        var example = QaExample(kind == AnswerKind.Yes ? Answer.Yes : Answer.No);
         var converter = new ExampleConverter(Tokenizer, new TaskSetup { QuerySlots = ["yes", "no"] }, Options);
         var converted = converter.Convert(example, new BlockIdCounter()).Single();
         var query = converted.Blocks.QueryBlocks.Single();

@@ -3,6 +3,7 @@ using CogLtx.Judge;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Evaluation;
 using CogLtx.Training.Inference;
 using CogLtx.Training.Recipes;
@@ -30,7 +31,7 @@ public sealed class InferenceTests
             Tensor logits;
             using (Autograd.NoGrad()) logits = models.Judge.Forward(JudgeBatch.Create([inputs[r]], models.Judge.Encoder.PadTokenId).Input);
             // padding the shorter row in the batch must not change its scores
-            for (var t = 0; t < scores[r].Length; t++) Assert.Equal(BlockScoring.Sigmoid(logits.Data[t]), scores[r][t], 5);
+            for (var t = 0; t < scores[r].Length; t++) Assert.Equal(JudgeScorer.Sigmoid(logits.Data[t]), scores[r][t], 5);
         }
         using var cts = new CancellationTokenSource();
         cts.Cancel();
@@ -110,7 +111,7 @@ public sealed class InferenceTests
         Assert.NotNull(second.Evaluation);
         Assert.True(File.Exists(Path.Combine(outDir, "evaluation.json")));
         var pipeline = CogLtxPipeline.Load(outDir);
-        Assert.Equal(Reasoner.ReasonerTask.SpanQa, pipeline.Setup.Task);
+        Assert.Equal(ReasonerTask.SpanQa, pipeline.Setup.Task);
     }
 
     [Fact]

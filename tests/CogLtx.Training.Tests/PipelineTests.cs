@@ -1,6 +1,7 @@
 using CogLtx.Data;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Inference;
 
 namespace CogLtx.Training.Tests;

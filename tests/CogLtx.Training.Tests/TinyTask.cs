@@ -2,6 +2,7 @@ using CogLtx.Data;
 using CogLtx.Models;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training.Tests;
 

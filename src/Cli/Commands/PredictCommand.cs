@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Inference;
 
 namespace CogLtx.Cli.Commands;
@@ -57,7 +58,7 @@ internal static class PredictCommand
             cancellationToken.ThrowIfCancellationRequested();
             var (id, question, text) = Parse(line, lineNumber);
             var result = new JsonObject { ["id"] = id };
-            if (pipeline.Setup.Task == Reasoner.ReasonerTask.SpanQa)
+            if (pipeline.Setup.Task == ReasonerTask.SpanQa)
             {
                 if (question is null) throw new InvalidDataException($"stdin line {lineNumber}: this model answers questions, but the line has no \"question\"");
                 var r = pipeline.Answer(question, text, cancellationToken);

@@ -3,6 +3,7 @@ using System.Globalization;
 using CogLtx.MemRecall;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Inference;
 using Spectre.Console;
 

@@ -1,3 +1,5 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Data;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed record LoadOptions
 }
 
 /// <summary>A dataset this project can fetch and read: folder, task, licence, and its file sets (first = public originals).</summary>
-public sealed record KnownDataset(string Name, string Folder, TaskKind Kind, string Description, string Licence, IReadOnlyList<DataFileSet> FileSets)
+public sealed record KnownDataset(string Name, string Folder, ReasonerTask Kind, string Description, string Licence, IReadOnlyList<DataFileSet> FileSets)
 {
     /// <summary>Reads the dataset from the full paths of one file set's files, in the set's order.</summary>
     public required Func<IReadOnlyList<string>, LoadOptions, Dataset> Reader { get; init; }
@@ -73,7 +75,7 @@ public sealed record KnownDataset(string Name, string Folder, TaskKind Kind, str
 public static class KnownDatasets
 {
     public static KnownDataset TwentyNewsgroups { get; } = new(
-        TwentyNewsgroupsReader.DatasetName, "20newsgroups", TaskKind.Classification,
+        TwentyNewsgroupsReader.DatasetName, "20newsgroups", ReasonerTask.Classification,
         "20-class newsgroup topic classification (CogLTX's 20News), 11,314 train / 7,532 test", "research corpus, none stated",
         [new("original", [new DataFileSpec("20news-bydate.tar.gz", new Uri("http://qwone.com/~jason/20Newsgroups/20news-bydate.tar.gz"))
         {
@@ -85,7 +87,7 @@ public static class KnownDatasets
     };
 
     public static KnownDataset HotpotQa { get; } = new(
-        "hotpotqa", "hotpotqa", TaskKind.SpanQa,
+        "hotpotqa", "hotpotqa", ReasonerTask.SpanQa,
         "multi-hop QA with supporting facts, distractor setting (train + dev)", "CC BY-SA 4.0",
         [
             new("original", [
@@ -106,12 +108,12 @@ public static class KnownDatasets
         {
             var train = HotpotQaReader.Read(files[0], options.OnError);
             var test = HotpotQaReader.Read(files[1], options.OnError);
-            return new Dataset("hotpotqa", TaskKind.SpanQa, [], train.Items, test.Items) { Skipped = [.. train.Skipped, .. test.Skipped] };
+            return new Dataset("hotpotqa", ReasonerTask.SpanQa, [], train.Items, test.Items) { Skipped = [.. train.Skipped, .. test.Skipped] };
         },
     };
 
     public static KnownDataset MovieReviews { get; } = new(
-        MovieReviewsReader.DatasetName, "movie_reviews", TaskKind.Classification,
+        MovieReviewsReader.DatasetName, "movie_reviews", ReasonerTask.Classification,
         "binary sentiment of long movie reviews, 1,600 train (cv000-799) / 400 test", "CC BY 4.0",
         [new("original", [new DataFileSpec("movie_reviews.zip", new Uri("https://raw.githubusercontent.com/nltk/nltk_data/gh-pages/packages/corpora/movie_reviews.zip"))
         {
@@ -123,7 +125,7 @@ public static class KnownDatasets
     };
 
     public static KnownDataset Hyperpartisan { get; } = new(
-        HyperpartisanReader.DatasetName, "hyperpartisan", TaskKind.Classification,
+        HyperpartisanReader.DatasetName, "hyperpartisan", ReasonerTask.Classification,
         "binary hyperpartisan news detection (SemEval-2019 task 4, by-article), 645 articles", "CC BY 4.0",
         [
             new("original", [
@@ -144,7 +146,7 @@ public static class KnownDatasets
     };
 
     public static KnownDataset Bbc { get; } = new(
-        BbcNewsReader.DatasetName, "bbc", TaskKind.Classification,
+        BbcNewsReader.DatasetName, "bbc", ReasonerTask.Classification,
         "5-class BBC news topic classification, 2,225 articles (1,781 train / 444 test)", "research use, rights with the BBC",
         [
             new("original", [new DataFileSpec("bbc-fulltext.zip", new Uri("http://mlg.ucd.ie/files/datasets/bbc-fulltext.zip"))

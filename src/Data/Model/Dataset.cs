@@ -1,17 +1,6 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Data;
-
-/// <summary>What a dataset asks the reasoner to do (spec §4: classification head, multi-label, span QA head).</summary>
-public enum TaskKind
-{
-    /// <summary>One label per document (20 Newsgroups, movie reviews, hyperpartisan, BBC).</summary>
-    Classification,
-
-    /// <summary>Any number of labels per document (the paper's Alibaba task; users' JSONL with <c>labels</c>).</summary>
-    MultiLabel,
-
-    /// <summary>Question + document → answer span, yes/no or no-answer (HotpotQA, NewsQA).</summary>
-    SpanQa,
-}
 
 /// <summary>
 /// A named dataset: task kind, label names (their order defines label ids), train and test examples, and the
@@ -19,7 +8,7 @@ public enum TaskKind
 /// </summary>
 public sealed record Dataset(
     string Name,
-    TaskKind Kind,
+    ReasonerTask Kind,
     IReadOnlyList<string> LabelNames,
     IReadOnlyList<LongDocExample> Train,
     IReadOnlyList<LongDocExample> Test)

@@ -1,4 +1,5 @@
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -68,22 +69,6 @@ public sealed record LongDocExample
     private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
 }
 
-/// <summary>How a QA answer is expressed.</summary>
-public enum AnswerKind
-{
-    /// <summary>A span of the document (<see cref="Answer.Spans"/> holds its occurrences; empty when it could not be located).</summary>
-    Span,
-
-    /// <summary>HotpotQA comparison answer "yes" (CogLTX: query position 1).</summary>
-    Yes,
-
-    /// <summary>HotpotQA comparison answer "no" (CogLTX: query position 2).</summary>
-    No,
-
-    /// <summary>The document does not answer the question (NewsQA "None", CogLTX: query position 1).</summary>
-    NoAnswer,
-}
-
 /// <summary>A gold answer: its text and, for <see cref="AnswerKind.Span"/>, every located occurrence in the document.</summary>
 public sealed record Answer(AnswerKind Kind, string Text, IReadOnlyList<CharSpan> Spans)
 {
@@ -104,6 +89,3 @@ public sealed record Answer(AnswerKind Kind, string Text, IReadOnlyList<CharSpan
 /// paragraph (HotpotQA) or the document, its span in the text, and whether it supports the answer or label.
 /// </summary>
 public sealed record Sentence(string? Title, int Index, CharSpan Span, bool IsSupporting);
-
-/// <summary>A HotpotQA supporting fact: paragraph title and sentence index within the paragraph.</summary>
-public sealed record SupportingFact(string Title, int SentenceIndex);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -52,7 +53,7 @@ public static partial class BbcNewsReader
         articles.Sort((a, b) => string.CompareOrdinal(a.Example.Id, b.Example.Id));
         var train = articles.Where(a => a.Number % 5 != 0).Select(a => a.Example).ToList();
         var test = articles.Where(a => a.Number % 5 == 0).Select(a => a.Example).ToList();
-        return new Dataset(DatasetName, TaskKind.Classification, Dataset.SortedLabels(train.Concat(test)), train, test)
+        return new Dataset(DatasetName, ReasonerTask.Classification, Dataset.SortedLabels(train.Concat(test)), train, test)
         {
             Skipped = sink.Skipped,
         };

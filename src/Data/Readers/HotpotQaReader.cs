@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -58,7 +59,7 @@ public static class HyperpartisanReader
             };
             (Fnv1a(id) % 5 == 0 ? test : train).Add(example);
         }
-        return new Dataset(DatasetName, TaskKind.Classification, ["false", "true"], train, test) { Skipped = sink.Skipped };
+        return new Dataset(DatasetName, ReasonerTask.Classification, ["false", "true"], train, test) { Skipped = sink.Skipped };
     }
 
     /// <summary>Number of &lt;article&gt; elements in an articles or ground-truth file (.xml or .zip).</summary>

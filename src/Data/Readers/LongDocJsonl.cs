@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -43,8 +44,8 @@ public static class LongDocJsonl
 
     /// <summary>
     /// A dataset from a train file and an optional test file. The task kind follows the data: any "question" →
-    /// <see cref="TaskKind.SpanQa"/> (then every example needs one), else any "labels" → <see cref="TaskKind.MultiLabel"/>,
-    /// else <see cref="TaskKind.Classification"/>. Label names are the sorted distinct labels.
+    /// <see cref="ReasonerTask.SpanQa"/> (then every example needs one), else any "labels" → <see cref="ReasonerTask.MultiLabel"/>,
+    /// else <see cref="ReasonerTask.Classification"/>. Label names are the sorted distinct labels.
     /// </summary>
     public static Dataset ReadDataset(string name, string trainPath, string? testPath = null, OnError onError = OnError.Fail)
     {
@@ -59,9 +60,9 @@ public static class LongDocJsonl
             throw new DataFormatException(new DataIssue(trainPath, null, null,
                 $"{questions} of {all.Count} examples have a 'question' but example '{first.Id}' has none; a dataset is either QA or classification"));
         }
-        var kind = questions > 0 ? TaskKind.SpanQa
-            : trainLabelLists || testLabelLists ? TaskKind.MultiLabel
-            : TaskKind.Classification;
+        var kind = questions > 0 ? ReasonerTask.SpanQa
+            : trainLabelLists || testLabelLists ? ReasonerTask.MultiLabel
+            : ReasonerTask.Classification;
         return new Dataset(name, kind, Dataset.SortedLabels(all), train.Items, test.Items)
         {
             Skipped = [.. train.Skipped, .. test.Skipped],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -42,7 +43,7 @@ public static partial class MovieReviewsReader
         reviews.Sort((a, b) => string.CompareOrdinal(a.Example.Id, b.Example.Id));
         var train = reviews.Where(r => r.Fold < FirstTestFold).Select(r => r.Example).ToList();
         var test = reviews.Where(r => r.Fold >= FirstTestFold).Select(r => r.Example).ToList();
-        return new Dataset(DatasetName, TaskKind.Classification, Dataset.SortedLabels(train.Concat(test)), train, test)
+        return new Dataset(DatasetName, ReasonerTask.Classification, Dataset.SortedLabels(train.Concat(test)), train, test)
         {
             Skipped = sink.Skipped,
         };

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -44,7 +45,7 @@ public static partial class TwentyNewsgroupsReader
         };
         var train = documents.Where(d => d.Split == "train").Select(ToExample).ToList();
         var test = documents.Where(d => d.Split == "test").Select(ToExample).ToList();
-        return new Dataset(DatasetName, TaskKind.Classification, Dataset.SortedLabels(train.Concat(test)), train, test)
+        return new Dataset(DatasetName, ReasonerTask.Classification, Dataset.SortedLabels(train.Concat(test)), train, test)
         {
             Skipped = sink.Skipped,
         };

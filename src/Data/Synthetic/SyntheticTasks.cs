@@ -1,5 +1,6 @@
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
 
@@ -26,7 +27,7 @@ public static class SyntheticTasks
         var root = new Rng(options.Seed);
         var train = Split("train", options.TrainCount, options, root.Fork(), MultiHopExample);
         var test = Split("test", options.TestCount, options, root.Fork(), MultiHopExample);
-        return new Dataset("synthetic-multihop", TaskKind.SpanQa, [], train, test);
+        return new Dataset("synthetic-multihop", ReasonerTask.SpanQa, [], train, test);
     }
 
     /// <summary>
@@ -43,7 +44,7 @@ public static class SyntheticTasks
         LongDocExample Make(string id, bool late, Rng rng) => ClassificationExample(id, late, rng, options, classes);
         var train = Split("train", options.TrainCount, options, root.Fork(), (id, late, rng, _) => Make(id, late, rng));
         var test = Split("test", options.TestCount, options, root.Fork(), (id, late, rng, _) => Make(id, late, rng));
-        return new Dataset("synthetic-keysentence", TaskKind.Classification, [.. classes.Select(c => c.Name).Order(StringComparer.Ordinal)], train, test);
+        return new Dataset("synthetic-keysentence", ReasonerTask.Classification, [.. classes.Select(c => c.Name).Order(StringComparer.Ordinal)], train, test);
     }
 
     /// <summary>

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using CogLtx.Baselines;
 using CogLtx.Experiments.Config;
+using CogLtx.Text.Tasks;
 using CogLtx.Training;
-using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -108,10 +108,10 @@ internal static class BaselineMethod
         if (prediction.Answer is not { } answer) return new MethodPrediction(Label: prediction.Label);
         var text = answer.Kind switch
         {
-            SlotKind.Yes => "yes",
-            SlotKind.No => "no",
-            SlotKind.NoAnswer => "noanswer",
-            SlotKind.Span when answer.Start >= 0 && answer.End >= answer.Start && answer.End < example.Tokens.Count =>
+            AnswerKind.Yes => "yes",
+            AnswerKind.No => "no",
+            AnswerKind.NoAnswer => "noanswer",
+            AnswerKind.Span when answer.Start >= 0 && answer.End >= answer.Start && answer.End < example.Tokens.Count =>
                 example.Source.Text[example.Tokens[answer.Start].Start..example.Tokens[answer.End].End],
             _ => "",
         };

@@ -3,9 +3,9 @@ using System.Globalization;
 using CogLtx.Experiments.Config;
 using CogLtx.Nn;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training;
 using CogLtx.Training.Inference;
-using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -67,7 +67,7 @@ internal static class CogLtxMethod
             if (data.IsSpanQa)
             {
                 var p = predictor.Answer(example, useMemRecall: true, context.CancellationToken);
-                predictions.Add(new MethodPrediction(Answer: p.Kind == SlotKind.NoAnswer ? "noanswer" : p.Answer, SupportingFacts: p.SupportingFacts));
+                predictions.Add(new MethodPrediction(Answer: p.Kind == AnswerKind.NoAnswer ? "noanswer" : p.Answer, SupportingFacts: p.SupportingFacts));
                 keyBlocks = p.KeyBlocks;
             }
             else

@@ -6,11 +6,10 @@ using CogLtx.Reasoner;
 using CogLtx.Tensors;
 using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 using CogLtx.Training;
-using DataAnswerKind = CogLtx.Data.AnswerKind;
 using DataLoadOptions = CogLtx.Data.LoadOptions;
-using SlotKind = CogLtx.Reasoner.Decoding.AnswerKind;
 
 namespace CogLtx.Experiments.Runner;
 
@@ -75,13 +74,13 @@ public sealed class ExperimentData
         var dataset = Subset(Load(config.Dataset, dataDirOption), config.Dataset);
         if (dataset.Train.Count == 0 || dataset.Test.Count == 0)
             throw new ExperimentConfigException($"dataset.name: {dataset.Name} has {dataset.Train.Count} training and {dataset.Test.Count} test examples; both must be non-empty");
-        var spanQa = dataset.Kind == TaskKind.SpanQa;
-        if (dataset.Kind == TaskKind.MultiLabel) throw new ExperimentConfigException($"dataset.name: {dataset.Name} is multi-label; experiments compare single-label and span-QA tasks");
+        var spanQa = dataset.Kind == ReasonerTask.SpanQa;
+        if (dataset.Kind == ReasonerTask.MultiLabel) throw new ExperimentConfigException($"dataset.name: {dataset.Name} is multi-label; experiments compare single-label and span-QA tasks");
         var setup = new TaskSetup
         {
             Task = spanQa ? ReasonerTask.SpanQa : ReasonerTask.Classification,
             LabelNames = spanQa ? [] : dataset.LabelNames,
-            QuerySlots = spanQa && dataset.Train.Concat(dataset.Test).Any(e => e.Answer?.Kind is DataAnswerKind.Yes or DataAnswerKind.No)
+            QuerySlots = spanQa && dataset.Train.Concat(dataset.Test).Any(e => e.Answer?.Kind is AnswerKind.Yes or AnswerKind.No)
                 ? [TaskSetup.YesSlot, TaskSetup.NoSlot]
                 : [],
             SplitMode = config.Cogltx.SplitMode,
@@ -130,9 +129,9 @@ public sealed class ExperimentData
         var query = tokenizer.Tokenize(prefix + (example.Question ?? "")).Select(t => t.Id).ToArray();
         var slots = setup.QuerySlots.Select((s, i) => (s, i)).ToDictionary(p => p.i, p => p.s switch
         {
-            TaskSetup.YesSlot => SlotKind.Yes,
-            TaskSetup.NoSlot => SlotKind.No,
-            _ => SlotKind.NoAnswer,
+            TaskSetup.YesSlot => AnswerKind.Yes,
+            TaskSetup.NoSlot => AnswerKind.No,
+            _ => AnswerKind.NoAnswer,
         });
         AnswerTarget? answer = null;
         int SlotOf(string word) => setup.QuerySlots.ToList().IndexOf(word);
@@ -142,13 +141,13 @@ public sealed class ExperimentData
                 var occurrence = located.Spans.FirstOrDefault(s => example.RelevantSpans.Any(r => r.Overlaps(s)), located.Spans[0]);
                 if (occurrence.ToTokenRange(tokens) is { } range) answer = new AnswerTarget(range.First, range.Last);
                 break;
-            case { Kind: DataAnswerKind.Yes } when SlotOf(TaskSetup.YesSlot) >= 0:
+            case { Kind: AnswerKind.Yes } when SlotOf(TaskSetup.YesSlot) >= 0:
                 answer = AnswerTarget.Slot(SlotOf(TaskSetup.YesSlot));
                 break;
-            case { Kind: DataAnswerKind.No } when SlotOf(TaskSetup.NoSlot) >= 0:
+            case { Kind: AnswerKind.No } when SlotOf(TaskSetup.NoSlot) >= 0:
                 answer = AnswerTarget.Slot(SlotOf(TaskSetup.NoSlot));
                 break;
-            case { Kind: DataAnswerKind.NoAnswer } when SlotOf(TaskSetup.NoAnswerSlot) >= 0:
+            case { Kind: AnswerKind.NoAnswer } when SlotOf(TaskSetup.NoAnswerSlot) >= 0:
                 answer = AnswerTarget.Slot(SlotOf(TaskSetup.NoAnswerSlot));
                 break;
         }

@@ -1,5 +1,6 @@
 using CogLtx.Experiments.Reporting;
 using CogLtx.Reasoner.Metrics;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Experiments.Runner;
 

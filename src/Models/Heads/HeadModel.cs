@@ -11,11 +11,20 @@ namespace CogLtx.Models;
 public abstract class HeadModel : Module, IHfModel
 {
     private protected HeadModel(BertConfig config, VarBuilder vb, Rng rng, bool addPoolingLayer, HfTask task)
+        : this(config, EncoderFactory.CreateEncoder(config, vb.Pp(config.BaseModelPrefix), rng, addPoolingLayer), rng, task)
     {
+    }
+
+    /// <summary>A head over an encoder built elsewhere (the judge's and reasoner's); it is saved under <c>base_model_prefix</c>.</summary>
+    private protected HeadModel(BertConfig config, EncoderModel encoder, Rng rng, HfTask task)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        if (encoder.Config.ModelType != config.ModelType)
+            throw new ArgumentException($"a {config.ModelType} head over a {encoder.Config.ModelType} encoder");
         Config = config;
         Task = task;
         Rng = rng;
-        Encoder = Child(config.BaseModelPrefix, EncoderFactory.CreateEncoder(config, vb.Pp(config.BaseModelPrefix), rng, addPoolingLayer));
+        Encoder = Child(config.BaseModelPrefix, encoder);
     }
 
     public BertConfig Config { get; }

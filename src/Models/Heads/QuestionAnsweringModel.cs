@@ -14,13 +14,21 @@ public sealed class QuestionAnsweringModel : HeadModel
         : base(config, vb, rng, addPoolingLayer: false, HfTask.QuestionAnswering) =>
         QaOutputs = Child("qa_outputs", new Linear(vb.Pp("qa_outputs"), config.HiddenSize, 2, true, (float)config.InitializerRange));
 
+    /// <summary>The head over <paramref name="encoder"/> (no pooler); <c>qa_outputs</c> from <paramref name="vb"/> (root builder).</summary>
+    public QuestionAnsweringModel(BertConfig config, EncoderModel encoder, VarBuilder vb, Rng rng)
+        : base(config, encoder, rng, HfTask.QuestionAnswering) =>
+        QaOutputs = Child("qa_outputs", new Linear(vb.Pp("qa_outputs"), config.HiddenSize, 2, true, (float)config.InitializerRange));
+
     public Linear QaOutputs { get; }
 
     /// <summary>start_logits and end_logits, each (B, T).</summary>
-    public (Tensor Start, Tensor End) Forward(EncoderInput input)
+    public (Tensor Start, Tensor End) Forward(EncoderInput input) => Span(Encoder.Forward(input));
+
+    /// <summary>The head alone: (B, T, H) → start (B, T), end (B, T); channel 0 = start, 1 = end.</summary>
+    public (Tensor Start, Tensor End) Span(Tensor hidden)
     {
-        var logits = QaOutputs.Forward(Encoder.Forward(input)); // (B, T, 2)
-        var (b, t) = (input.Batch, input.Length);
+        var logits = QaOutputs.Forward(hidden); // (B, T, 2)
+        var (b, t) = (hidden.Dim(0), hidden.Dim(1));
         return (Ops.Reshape(Ops.Slice(logits, 2, 0, 1), b, t), Ops.Reshape(Ops.Slice(logits, 2, 1, 1), b, t));
     }
 

@@ -17,6 +17,14 @@ public sealed class TokenClassificationModel : HeadModel
         Classifier = Child("classifier", new Linear(vb.Pp("classifier"), config.HiddenSize, config.NumLabels, true, (float)config.InitializerRange));
     }
 
+    /// <summary>The head over <paramref name="encoder"/> (no pooler); <c>classifier</c> from <paramref name="vb"/> (root builder).</summary>
+    public TokenClassificationModel(BertConfig config, EncoderModel encoder, VarBuilder vb, Rng rng)
+        : base(config, encoder, rng, HfTask.TokenClassification)
+    {
+        Dropout = Child("dropout", new Dropout((float)config.ClassifierDropoutOrHidden, rng));
+        Classifier = Child("classifier", new Linear(vb.Pp("classifier"), config.HiddenSize, config.NumLabels, true, (float)config.InitializerRange));
+    }
+
     public Dropout Dropout { get; }
     public Linear Classifier { get; }
 
@@ -33,15 +41,20 @@ public sealed class TokenClassificationModel : HeadModel
         Ops.CrossEntropy(Ops.Reshape(logits, -1, logits.Dim(-1)), labels);
 
     /// <summary>
-    /// The CogLTX judge loss for num_labels = 1: Σ BCEWithLogits(logit, label)·mask / Σ mask over tokens
-    /// (logits (B, T, 1), labels and mask (B·T) as 0/1 floats).
+    /// Masked binary loss for num_labels = 1 (the CogLTX judge, models.py <c>Introspector.forward</c>):
+    /// Σ BCEWithLogits(logit, label)·mask / Σ mask over tokens; <paramref name="logits"/> holds one logit per token in
+    /// any shape ((B, T) or (B, T, 1)), <paramref name="labels"/> and <paramref name="mask"/> as many 0/1 floats.
     /// </summary>
-    public static Tensor JudgeLoss(Tensor logits, float[] labels, float[] attentionMask)
+    public static Tensor BinaryLoss(Tensor logits, float[] labels, float[] mask)
     {
+        ArgumentNullException.ThrowIfNull(logits);
         var n = logits.Size;
-        if (logits.Dim(-1) != 1) throw new ArgumentException($"JudgeLoss needs one logit per token, logits have {logits.Dim(-1)}");
-        if (labels.Length != n || attentionMask.Length != n)
-            throw new ArgumentException($"JudgeLoss: {n} logits, {labels.Length} labels, {attentionMask.Length} mask entries");
-        return Ops.BceWithLogits(Ops.Reshape(logits, n), new Tensor(labels, n), new Tensor(attentionMask, n));
+        if (logits.Rank == 3 && logits.Dim(-1) != 1) throw new ArgumentException($"the binary token loss needs one logit per token, logits have {logits.Dim(-1)}");
+        if (labels.Length != n || mask.Length != n)
+            throw new ArgumentException($"binary token loss: {n} logits, {labels.Length} labels, {mask.Length} mask entries");
+        var sum = 0f;
+        foreach (var m in mask) sum += m;
+        if (sum <= 0) throw new ArgumentException("binary token loss: the mask selects no token (the mean over zero tokens is undefined)");
+        return Ops.BceWithLogits(Ops.Reshape(logits, n), new Tensor(labels, n), new Tensor(mask, n));
     }
 }

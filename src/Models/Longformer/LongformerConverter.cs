@@ -96,6 +96,7 @@ public static class LongformerConverter
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (key, value) in tensors)
             result[prefixed && key.StartsWith(oldPrefix, StringComparison.Ordinal) ? root + key[oldPrefix.Length..] : key] = value.Clone();
+        if (source.ModelType == "bert") RenameBertHeads(result, root, EncoderFactory.TaskOf(source));
 
         var positionKey = root + "embeddings.position_embeddings.weight";
         if (!result.TryGetValue(positionKey, out var positions))
@@ -136,6 +137,39 @@ public static class LongformerConverter
         for (var t = 0; t < maxLength; t++)
             source.Data.AsSpan((firstReal + t % m) * h, h).CopyTo(target.Data.AsSpan((pad + 1 + t) * h, h));
         return target;
+    }
+
+    /// <summary>
+    /// Moves a BERT head into Longformer's layout, which is RoBERTa's. Sequence classification
+    /// (<c>BertForSequenceClassification</c> → <c>LongformerForSequenceClassification</c>): BERT's pooler is the head's
+    /// dense + tanh, so <c>bert.pooler.dense</c> → <c>classifier.dense</c> and <c>classifier</c> →
+    /// <c>classifier.out_proj</c>; in eval mode the logits are unchanged (both apply dense, tanh, then the output layer
+    /// to the first token). Masked LM (<c>BertForMaskedLM</c> → <c>LongformerForMaskedLM</c>):
+    /// <c>cls.predictions.transform.dense</c> → <c>lm_head.dense</c>, <c>….LayerNorm</c> → <c>lm_head.layer_norm</c>,
+    /// <c>cls.predictions.bias</c> → <c>lm_head.bias</c> (the decoder stays tied to the word embeddings; RoBERTa's
+    /// head applies exact GELU, as BERT's with <c>hidden_act: gelu</c>). Other heads (<c>qa_outputs</c>, token
+    /// <c>classifier</c>) have the same keys in both.
+    /// </summary>
+    private static void RenameBertHeads(Dictionary<string, Tensor> tensors, string root, HfTask task)
+    {
+        var moves = task switch
+        {
+            HfTask.SequenceClassification => new[]
+            {
+                ("classifier.weight", "classifier.out_proj.weight"), ("classifier.bias", "classifier.out_proj.bias"),
+                (root + "pooler.dense.weight", "classifier.dense.weight"), (root + "pooler.dense.bias", "classifier.dense.bias"),
+            },
+            HfTask.MaskedLM => new[]
+            {
+                ("cls.predictions.transform.dense.weight", "lm_head.dense.weight"), ("cls.predictions.transform.dense.bias", "lm_head.dense.bias"),
+                ("cls.predictions.transform.LayerNorm.weight", "lm_head.layer_norm.weight"), ("cls.predictions.transform.LayerNorm.bias", "lm_head.layer_norm.bias"),
+                ("cls.predictions.bias", "lm_head.bias"), ("cls.predictions.decoder.weight", "lm_head.decoder.weight"),
+                ("cls.predictions.decoder.bias", "lm_head.decoder.bias"),
+            },
+            _ => [],
+        };
+        foreach (var (from, to) in moves)
+            if (tensors.Remove(from, out var value)) tensors[to] = value;
     }
 
     private static string RenameArchitecture(string name) =>

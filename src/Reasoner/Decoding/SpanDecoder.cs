@@ -1,20 +1,6 @@
+using CogLtx.Text.Tasks;
+
 namespace CogLtx.Reasoner.Decoding;
-
-/// <summary>What a decoded span means (spec §4/§6: position 0 = answer not in z; query slots = yes / no / no answer).</summary>
-public enum AnswerKind
-{
-    /// <summary>The reasoner points at position 0 (<c>&lt;s&gt;</c>): the answer is not in the selected blocks.</summary>
-    NotInContext,
-
-    /// <summary>A span of document tokens.</summary>
-    Span,
-
-    Yes,
-    No,
-
-    /// <summary>The dataset's explicit "no answer" slot (NewsQA "None").</summary>
-    NoAnswer,
-}
 
 /// <summary>A length penalty: added to a pair's score when end − start &gt; <see cref="LongerThan"/>.</summary>
 public readonly record struct LengthPenalty(int LongerThan, float Penalty);

@@ -1,7 +1,6 @@
-namespace CogLtx.Reasoner.Metrics;
+using CogLtx.Text.Tasks;
 
-/// <summary>A supporting fact: paragraph title and sentence index (HotpotQA <c>supporting_facts</c> entry).</summary>
-public readonly record struct SupportingFact(string Title, int SentenceIndex);
+namespace CogLtx.Reasoner.Metrics;
 
 /// <summary>Answer, supporting-fact and joint scores of one HotpotQA prediction.</summary>
 public sealed record HotpotScore(Prf Answer, Prf SupportingFacts, Prf Joint);

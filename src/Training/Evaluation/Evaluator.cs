@@ -4,8 +4,8 @@ using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Reasoner.Metrics;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Training.Inference;
-using MetricsFact = CogLtx.Reasoner.Metrics.SupportingFact;
 
 namespace CogLtx.Training.Evaluation;
 
@@ -66,7 +66,7 @@ public static class Evaluator
                 answers.Add(score);
                 if (example.Source.Sentences is { } sentences)
                 {
-                    var goldFacts = sentences.Where(s => s.IsSupporting).Select(s => new MetricsFact(s.Title ?? "", s.Index));
+                    var goldFacts = sentences.Where(s => s.IsSupporting).Select(s => new SupportingFact(s.Title ?? "", s.Index));
                     var sp = HotpotMetrics.SupportingFactScore(p.SupportingFacts, goldFacts);
                     facts.Add(sp);
                     joints.Add(HotpotMetrics.Joint(score, sp));
@@ -112,13 +112,13 @@ public static class Evaluator
     /// <summary>The gold answer text as the HotpotQA script compares it ("yes", "no", "noanswer" for the slots).</summary>
     public static string GoldAnswer(LongDocExample source) => source.Answer?.Kind switch
     {
-        Data.AnswerKind.Yes => "yes",
-        Data.AnswerKind.No => "no",
-        Data.AnswerKind.NoAnswer => "noanswer",
+        AnswerKind.Yes => "yes",
+        AnswerKind.No => "no",
+        AnswerKind.NoAnswer => "noanswer",
         _ => source.Answer?.Text ?? "",
     };
 
-    private static string PredictedText(QaPrediction p) => p.Kind == Reasoner.Decoding.AnswerKind.NoAnswer ? "noanswer" : p.Answer;
+    private static string PredictedText(QaPrediction p) => p.Kind == AnswerKind.NoAnswer ? "noanswer" : p.Answer;
 
     private static ExampleResult Result(CogLtxExample example, string prediction, string gold, IReadOnlyList<KeyBlock> keyBlocks, bool correct)
     {

@@ -3,6 +3,7 @@ using CogLtx.Reasoner;
 using CogLtx.Splitter;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 using SplitterSentence = CogLtx.Splitter.Sentence;
 
@@ -76,9 +77,9 @@ public sealed class ExampleConverter
         var questionTokens = tokenizer.Tokenize(prefix + example.Question);
         int? slot = example.Answer?.Kind switch
         {
-            Data.AnswerKind.Yes => SlotIndex(TaskSetup.YesSlot),
-            Data.AnswerKind.No => SlotIndex(TaskSetup.NoSlot),
-            Data.AnswerKind.NoAnswer => SlotIndex(TaskSetup.NoAnswerSlot),
+            AnswerKind.Yes => SlotIndex(TaskSetup.YesSlot),
+            AnswerKind.No => SlotIndex(TaskSetup.NoSlot),
+            AnswerKind.NoAnswer => SlotIndex(TaskSetup.NoAnswerSlot),
             _ => null,
         };
         var queryProps = new BlockProperties { Relevance = QaQueryRelevance, ExampleId = example.Id, AnswerStartToken = slot, AnswerEndToken = slot };

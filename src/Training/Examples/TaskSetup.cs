@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CogLtx.Reasoner;
 using CogLtx.Splitter;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training;
 

@@ -7,6 +7,7 @@ using CogLtx.Text.Documents;
 using Polly;
 using Polly.Fallback;
 using Polly.Timeout;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training.Inference;
 

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using CogLtx.Judge;
 using CogLtx.MemRecall;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Reasoner.Metrics;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training.Inference;
 

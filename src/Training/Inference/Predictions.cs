@@ -2,6 +2,7 @@ using CogLtx.MemRecall;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Reasoner.Metrics;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 
 namespace CogLtx.Training.Inference;
 

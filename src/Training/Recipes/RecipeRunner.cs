@@ -6,6 +6,7 @@ using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
 using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 using CogLtx.Training.Evaluation;
 
@@ -98,18 +99,13 @@ public static class RecipeRunner
     {
         var all = dataset.Train.Concat(dataset.Test).ToList();
         var slots = new List<string>();
-        if (all.Any(e => e.Answer?.Kind is Data.AnswerKind.Yes or Data.AnswerKind.No)) slots.AddRange([TaskSetup.YesSlot, TaskSetup.NoSlot]);
-        if (all.Any(e => e.Answer?.Kind is Data.AnswerKind.NoAnswer)) slots.Add(TaskSetup.NoAnswerSlot);
+        if (all.Any(e => e.Answer?.Kind is AnswerKind.Yes or AnswerKind.No)) slots.AddRange([TaskSetup.YesSlot, TaskSetup.NoSlot]);
+        if (all.Any(e => e.Answer?.Kind is AnswerKind.NoAnswer)) slots.Add(TaskSetup.NoAnswerSlot);
         return new TaskSetup
         {
-            Task = dataset.Kind switch
-            {
-                TaskKind.SpanQa => ReasonerTask.SpanQa,
-                TaskKind.MultiLabel => ReasonerTask.MultiLabel,
-                _ => ReasonerTask.Classification,
-            },
-            LabelNames = dataset.Kind == TaskKind.SpanQa ? [] : dataset.LabelNames,
-            QuerySlots = dataset.Kind == TaskKind.SpanQa ? slots : [],
+            Task = dataset.Kind,
+            LabelNames = dataset.Kind == ReasonerTask.SpanQa ? [] : dataset.LabelNames,
+            QuerySlots = dataset.Kind == ReasonerTask.SpanQa ? slots : [],
             SplitMode = recipe.SplitMode,
         }.Validate();
     }
