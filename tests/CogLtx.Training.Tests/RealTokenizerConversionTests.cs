@@ -1,14 +1,16 @@
 using System.Runtime.CompilerServices;
 using CogLtx.Data;
+using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
+using CogLtx.Training.Relevance;
 
 namespace CogLtx.Training.Tests;
 
 /// <summary>
 /// Example conversion on the real bert-base-uncased WordPiece and roberta-base byte-level BPE vocabularies
 /// (tests/fixtures/tokenizers): HotpotQA title prefixes (spec §7), answer carriers when blocks are tokenized one
-/// sentence at a time (spec §1).
+/// sentence at a time (spec §1), and BM25 initialisation from the label name (spec §5.5).
 /// </summary>
 public sealed class RealTokenizerConversionTests
 {
@@ -82,6 +84,25 @@ public sealed class RealTokenizerConversionTests
         var converted = converter.Convert(example, new BlockIdCounter()).Single();
         Assert.True(converted.HasTarget);
         AssertCarriers(example, converted.Blocks.DocumentBlocks, "Tarvos");
+    }
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Bm25Init_Classification_QueriesWithTheLabelName(string name)
+    {
+        // spec §5.5: for 20News the query is the label name with '.' → ' ' ("soc religion christian").
+        var tokenizer = Named(name);
+        const string text = "The weather was mild all week.\nThe new graphics card renders fast.\n" +
+                            "Our christian religion group meets on sunday.\nTraffic was slow on the bridge.";
+        var example = new LongDocExample { Id = "n1", Text = text, Labels = ["soc.religion.christian"] };
+        var setup = new TaskSetup { Task = ReasonerTask.Classification, LabelNames = ["comp.graphics", "soc.religion.christian"] };
+        var blocks = new ExampleConverter(tokenizer, setup, CogLtxOptions.Default).Convert(example, new BlockIdCounter()).Single().Blocks;
+        Assert.Equal(4, blocks.DocumentBlocks.Count);
+
+        var initialised = RelevanceInitializer.InitBm25(blocks, b => tokenizer.Decode(b.Ids));
+
+        Assert.True(initialised, "BM25 found no block matching the label name");
+        Assert.Equal([0, 0, 1, 0], blocks.DocumentBlocks.Select(b => b.Relevance));
     }
 
     private static void AssertCarriers(LongDocExample example, IReadOnlyList<Block> blocks, string answer)
