@@ -27,9 +27,12 @@ internal static partial class Cli
 
     public static string Fixture(params string[] parts) => Path.Combine([RepoRoot, "tests", "fixtures", .. parts]);
 
-    public static CliResult Run(string? stdin, params string[] args) => RunIn(null, stdin, args);
+    public static CliResult Run(string? stdin, params string[] args) => RunIn(null, stdin is null ? null : Encoding.UTF8.GetBytes(stdin), args);
 
-    public static CliResult RunIn(string? workingDirectory, string? stdin, params string[] args)
+    /// <summary>Runs with raw bytes on stdin (for input that is not valid UTF-8).</summary>
+    public static CliResult RunBytes(byte[] stdin, params string[] args) => RunIn(null, stdin, args);
+
+    public static CliResult RunIn(string? workingDirectory, byte[]? stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "cogltx.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the tool is not beside the tests: {dll} (build tests/CogLtx.Cli.Tests)");
@@ -49,7 +52,7 @@ internal static partial class Cli
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) process.StandardInput.Write(stdin);
+        if (stdin is not null) process.StandardInput.BaseStream.Write(stdin);
         process.StandardInput.Close();
         if (!process.WaitForExit(Timeout))
         {

@@ -30,7 +30,7 @@ internal static class RecallCommand
             try
             {
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!);
-                var document = Console.In.ReadToEnd();
+                var document = Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
                 return Run(pipeline, document, parseResult.GetValue(query), cancellationToken);
             }
             catch (OperationCanceledException)
