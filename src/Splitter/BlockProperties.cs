@@ -28,6 +28,14 @@ public sealed record BlockProperties
     /// <summary>Token index of the answer's first token in the sentence (mode S) or text (mode D), if any.</summary>
     public int? AnswerStartToken { get; init; }
 
+    /// <summary>
+    /// The answer's character span in the source text, for callers that split raw text (<see cref="BlockSplitter"/>):
+    /// the splitter resolves it against the tokens it actually makes blocks of (mode S tokenizes each sentence on its
+    /// own, so the whole text's token indices do not apply) and sets <see cref="AnswerStartToken"/> and
+    /// <see cref="AnswerEndToken"/> from it (spec §1). Null = use those indices as given.
+    /// </summary>
+    public CharSpan? AnswerSpan { get; init; }
+
     /// <summary>Token index of the answer's last token in the sentence (mode S) or text (mode D), if any.</summary>
     public int? AnswerEndToken { get; init; }
 }

@@ -21,8 +21,9 @@ public static class BlockSplitter
     /// DP over it (as the reference does for 20News); mode S finds sentences with <see cref="SentenceSegmenter"/> and
     /// tokenizes each on its own (as the reference tokenizes each NewsQA line or HotpotQA sentence, so a byte-level BPE
     /// sees no newline tokens and no space prefix on a sentence's first word). Every block ends with the tokenizer's
-    /// separator and maps back to its span of <paramref name="text"/>. Answer token indices in
-    /// <paramref name="properties"/> index the whole token sequence (mode S: the sentences' tokens concatenated).
+    /// separator and maps back to its span of <paramref name="text"/>. An answer given as
+    /// <see cref="BlockProperties.AnswerSpan"/> is found on the tokens the blocks are made of; answer token indices
+    /// given instead index the whole token sequence (mode S: the sentences' tokens concatenated).
     /// Empty (or whitespace-only) text gives no blocks.
     /// </summary>
     public static IReadOnlyList<Block> Split(string text, ITokenizer tokenizer, SplitMode mode, BlockIdCounter counter,
@@ -32,12 +33,18 @@ public static class BlockSplitter
         ArgumentNullException.ThrowIfNull(tokenizer);
         options ??= CogLtxOptions.Default;
         var sep = tokenizer.Specials.Sep;
-        return mode switch
+        switch (mode)
         {
-            SplitMode.Dp => DpSplitter.Split(tokenizer.Tokenize(text), sep, counter, options, properties),
-            SplitMode.Sentence => SentenceSplitter.Split(Sentences(SentenceTokens(text, tokenizer), properties), sep, counter, options.BlockSize),
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "split mode must be Sentence or Dp"),
-        };
+            case SplitMode.Dp:
+                var tokens = tokenizer.Tokenize(text);
+                return DpSplitter.Split(tokens, sep, counter, options, AnswerTokens.ResolveInto(properties, tokens));
+            case SplitMode.Sentence:
+                var sentences = SentenceTokens(text, tokenizer);
+                var props = AnswerTokens.ResolveInto(properties, sentences.SelectMany(s => s));
+                return SentenceSplitter.Split(Sentences(sentences, props), sep, counter, options.BlockSize);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, "split mode must be Sentence or Dp");
+        }
     }
 
     /// <summary>

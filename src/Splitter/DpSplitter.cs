@@ -26,17 +26,14 @@ public static class DpSplitter
         ["Ġ\n"] = 0, ["Ġ."] = 1, ["Ġ?"] = 1, ["Ġ!"] = 1, ["Ġ,"] = 2,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    // The reference's initial DP value for an unreached cut.
-    private const int Unreached = 100000;
-
     /// <summary>
     /// The DP over cut candidates for tokens whose strings are <paramref name="tokenTexts"/>:
     /// (1) cuts = end tokens with their cost; (2) a virtual cut at −1 (cost 0) and, unless the last token is already
     /// a cut, one at the last token (cost 0); (3) left to right, while two neighbouring cuts are more than
     /// <paramref name="blockSize"/> apart, a forced cut <paramref name="blockSize"/> after the left one (cost
     /// <paramref name="forcedCutCost"/>); (4) best[i] = min over earlier cuts j with p_i − p_j ≤ B of
-    /// best[j] + c_i + <paramref name="blockCost"/>, j scanned from i − 1 down, replaced only when strictly smaller
-    /// (ties keep the nearest j); (5) backtrack from the last cut; block = tokens (p_j, p_i].
+    /// best[j] + c_i + <paramref name="blockCost"/>, ties to the nearest j; (5) backtrack from the last cut; block =
+    /// tokens (p_j, p_i]. Runs as <see cref="DpPlanner"/>: linear time, any length.
     /// </summary>
     public static DpPlan Plan(IReadOnlyList<string> tokenTexts, int blockSize = 63, int blockCost = 4, int forcedCutCost = 8,
         IReadOnlyDictionary<string, int>? endTokenCosts = null)
@@ -44,39 +41,82 @@ public static class DpSplitter
         ArgumentNullException.ThrowIfNull(tokenTexts);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         endTokenCosts ??= ReferenceEndTokenCosts;
-        var n = tokenTexts.Count;
-
-        var candidates = new List<(int Pos, int Cost)>();
-        for (var i = 0; i < n; i++)
-            if (endTokenCosts.TryGetValue(tokenTexts[i], out var cost)) candidates.Add((i, cost));
-        if (n > 0 && (candidates.Count == 0 || candidates[^1].Pos < n - 1)) candidates.Add((n - 1, 0));
-
-        // Same cut list as the reference's insert-while-scanning loop, built in one pass.
-        var cuts = new List<(int Pos, int Cost)>(candidates.Count + n / blockSize + 1) { (-1, 0) };
-        foreach (var cut in candidates)
-        {
-            while (cut.Pos - cuts[^1].Pos > blockSize) cuts.Add((cuts[^1].Pos + blockSize, forcedCutCost));
-            cuts.Add(cut);
-        }
-
-        var best = new int[cuts.Count];
-        var from = new int[cuts.Count];
-        for (var i = 1; i < cuts.Count; i++)
-        {
-            best[i] = Unreached;
-            from[i] = -1;
-            for (var j = i - 1; j >= 0 && cuts[i].Pos - cuts[j].Pos <= blockSize; j--)
-            {
-                var value = best[j] + cuts[i].Cost + blockCost;
-                if (value < best[i]) (best[i], from[i]) = (value, j);
-            }
-            if (from[i] < 0) throw new InvalidOperationException($"DP split: cut at token {cuts[i].Pos} has no predecessor within {blockSize} tokens");
-        }
-
+        var planner = new DpPlanner(blockSize, blockCost, forcedCutCost);
         var ranges = new List<(int, int)>();
-        for (var x = cuts.Count - 1; x > 0; x = from[x]) ranges.Add((cuts[from[x]].Pos + 1, cuts[x].Pos + 1));
-        ranges.Reverse();
-        return new DpPlan(ranges, best[^1]);
+        foreach (var text in tokenTexts)
+        {
+            planner.Add(endTokenCosts.TryGetValue(text, out var cost) ? cost : -1);
+            ranges.AddRange(planner.TakeCommitted());
+        }
+        var total = planner.Finish();
+        ranges.AddRange(planner.TakeCommitted());
+        return new DpPlan(ranges, checked((int)total));
+    }
+
+    /// <summary>
+    /// The character span and content-token count of each mode-D block of <paramref name="text"/>, streamed: the text
+    /// is tokenized in pieces of about <paramref name="chunkChars"/> characters cut only before a space that sits
+    /// between two ASCII letters or digits (where WordPiece and byte-level BPE pre-tokenization both break, so the
+    /// tokens equal those of the whole text), and blocks come out as soon as the DP has fixed them. Same blocks as
+    /// <see cref="Split"/> on <c>tokenizer.Tokenize(text)</c>, in memory bounded by a piece and the undecided stretch
+    /// of the DP rather than by the document.
+    /// </summary>
+    public static IEnumerable<(CharSpan Span, int Tokens)> Spans(string text, ITokenizer tokenizer, CogLtxOptions? options = null,
+        IReadOnlyDictionary<string, int>? endTokenCosts = null, int chunkChars = 1 << 16)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkChars, 1);
+        options ??= CogLtxOptions.Default;
+        endTokenCosts ??= ReferenceEndTokenCosts;
+        var planner = new DpPlanner(options.BlockSize, options.BlockCost, options.ForcedCutCost);
+        var offsets = new List<CharSpan>();   // offsets of tokens from index `first` on
+        var first = 0;
+        IEnumerable<(CharSpan, int)> Drain()
+        {
+            var consumed = 0;
+            foreach (var (start, end) in planner.TakeCommitted())
+            {
+                yield return (SpanOf(offsets, start - first, end - first), end - start);
+                consumed = end - first;
+            }
+            offsets.RemoveRange(0, consumed);
+            first += consumed;
+        }
+        for (var at = 0; at < text.Length; )
+        {
+            var cut = ChunkEnd(text, at, chunkChars);
+            foreach (var token in tokenizer.Tokenize(text[at..cut]))
+            {
+                offsets.Add(token.End > token.Start ? new CharSpan(token.Start + at, token.End + at) : default);
+                planner.Add(endTokenCosts.TryGetValue(token.Text, out var cost) ? cost : -1);
+            }
+            foreach (var block in Drain()) yield return block;
+            at = cut;
+        }
+        planner.Finish();
+        foreach (var block in Drain()) yield return block;
+    }
+
+    // End of the piece starting at `start`: the first safe break at or after start + size, else the end of the text.
+    private static int ChunkEnd(string text, int start, int size)
+    {
+        for (var k = Math.Max(start + size, 1); k < text.Length - 1; k++)
+            if (text[k] == ' ' && char.IsAsciiLetterOrDigit(text[k - 1]) && char.IsAsciiLetterOrDigit(text[k + 1])) return k;
+        return text.Length;
+    }
+
+    // As BlockFactory: first to last content token with a non-empty span.
+    private static CharSpan SpanOf(List<CharSpan> offsets, int start, int end)
+    {
+        int spanStart = -1, spanEnd = -1;
+        for (var i = start; i < end; i++)
+        {
+            if (offsets[i].IsEmpty) continue;
+            if (spanStart < 0) spanStart = offsets[i].Start;
+            spanEnd = offsets[i].End;
+        }
+        return spanStart < 0 ? default : new CharSpan(spanStart, spanEnd);
     }
 
     /// <summary>

@@ -8,51 +8,68 @@ using Spectre.Console;
 namespace CogLtx.Cli.Commands;
 
 /// <summary>
-/// <c>cogltx bench engine</c>: square sgemm throughput (2·n³ flops per call) on the OpenBLAS path and on the
-/// managed path, at n = 512, 1024, 2048; the median of several timed calls after a warm-up call.
+/// <c>cogltx bench engine [--sizes 512,1024,2048]</c>: square sgemm throughput (2·n³ flops per call) on the OpenBLAS
+/// path and on the managed path, at each n; the median of several timed calls after a warm-up call.
 /// </summary>
 internal static class BenchEngine
 {
-    private static readonly int[] Sizes = [512, 1024, 2048];
+    private static readonly int[] DefaultSizes = [512, 1024, 2048];
 
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print JSON: {\"threads\":..,\"openblas\":{\"512\":gflops,..},\"managed\":{..}}" };
         var threads = new Option<int?>("--threads") { Description = "GEMM threads (default: env COGLTX_THREADS, else the processor count)" };
+        var sizes = new Option<string>("--sizes") { Description = "Comma-separated cube sizes n", DefaultValueFactory = _ => string.Join(',', DefaultSizes) };
         var command = new Command("engine", "Measure GEMM GFLOP/s of the OpenBLAS and managed paths (512, 1024, 2048 cubes)");
         command.Options.Add(json);
         command.Options.Add(threads);
-        command.SetAction(parseResult => Run(parseResult.GetValue(json), parseResult.GetValue(threads)));
+        command.Options.Add(sizes);
+        command.SetAction(parseResult => Run(parseResult.GetValue(json), parseResult.GetValue(threads), parseResult.GetValue(sizes)!));
         return command;
     }
 
-    private static int Run(bool json, int? threads)
+    private static int Run(bool json, int? threads, string sizeList)
     {
+        var sizes = new List<int>();
+        foreach (var part in sizeList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                Console.Error.WriteLine($"bench engine: --sizes expects positive integers separated by commas, got '{part}' in '{sizeList}'");
+                return 2;
+            }
+            sizes.Add(n);
+        }
+        if (sizes.Count == 0)
+        {
+            Console.Error.WriteLine("bench engine: --sizes names no size");
+            return 2;
+        }
         if (threads is { } t)
         {
             if (t < 1)
             {
-                Console.Error.WriteLine($"--threads must be at least 1, got {t}");
+                Console.Error.WriteLine($"bench engine: --threads must be at least 1, got {t}");
                 return 2;
             }
             Gemm.Threads = t;
         }
-        var openBlas = Gemm.OpenBlasAvailable ? Measure(managed: false) : null;
+        var openBlas = Gemm.OpenBlasAvailable ? Measure(sizes, managed: false) : null;
         var backendName = Gemm.OpenBlasAvailable ? Gemm.Backend : "openblas (not loaded)";
-        var managedPath = Measure(managed: true);
+        var managedPath = Measure(sizes, managed: true);
         if (json) WriteJson(openBlas, managedPath);
-        else WriteTable(backendName, openBlas, managedPath);
+        else WriteTable(sizes, backendName, openBlas, managedPath);
         return 0;
     }
 
-    private static Dictionary<int, double> Measure(bool managed)
+    private static Dictionary<int, double> Measure(IReadOnlyList<int> sizes, bool managed)
     {
         var before = Gemm.ForceManaged;
         Gemm.ForceManaged = managed;
         try
         {
             var result = new Dictionary<int, double>();
-            foreach (var n in Sizes) result[n] = Gflops(n, runs: n >= 2048 ? 3 : n >= 1024 ? 5 : 9);
+            foreach (var n in sizes) result[n] = Gflops(n, runs: n >= 2048 ? 3 : n >= 1024 ? 5 : 9);
             return result;
         }
         finally
@@ -73,7 +90,7 @@ internal static class BenchEngine
         {
             var clock = Stopwatch.StartNew();
             Gemm.Sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
-            seconds[r] = clock.Elapsed.TotalSeconds;
+            seconds[r] = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);   // a tiny cube can finish within the clock's resolution
         }
         Array.Sort(seconds);
         return 2.0 * n * n * n / seconds[runs / 2] / 1e9;
@@ -101,10 +118,10 @@ internal static class BenchEngine
         w.WriteEndObject();
     }
 
-    private static void WriteTable(string backendName, Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
+    private static void WriteTable(IReadOnlyList<int> sizes, string backendName, Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
     {
         var table = new Table().AddColumn("n").AddColumn(new TableColumn(Markup.Escape(backendName)).RightAligned()).AddColumn(new TableColumn("managed").RightAligned());
-        foreach (var n in Sizes)
+        foreach (var n in sizes)
             table.AddRow($"{n}³", openBlas is null ? "–" : $"{openBlas[n]:F1}", $"{managed[n]:F1}");
         AnsiConsole.MarkupLine($"sgemm GFLOP/s, median, {Gemm.Threads} thread(s)");
         AnsiConsole.Write(table);

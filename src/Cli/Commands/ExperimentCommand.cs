@@ -39,17 +39,16 @@ internal static class ExperimentCommand
             var isQuick = quick || experiment.Quick;
             outDir ??= Path.Combine("runs", Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) + (isQuick ? "-quick" : ""));
             var runner = new ExperimentRunner(experiment, outDir, new RunnerOptions { DataDir = dataDir, Quick = quick });
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(runner.Config.Name)}[/]{(isQuick ? " (quick)" : "")}: {string.Join(", ", runner.Config.Methods)} → {Markup.Escape(Path.GetFullPath(outDir))}");
+            CliConsole.Log($"{runner.Config.Name}{(isQuick ? " (quick)" : "")}: {string.Join(", ", runner.Config.Methods)} → {Path.GetFullPath(outDir)}");
             var results = AnsiConsole.Profile.Capabilities.Interactive
                 ? AnsiConsole.Progress()
                     .AutoClear(false)
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                     .Start(ctx => runner.Run(new BarProgress(ctx), cancellationToken))
                 : runner.Run(new LineProgress(), cancellationToken);
-            if (runner.Reused.Count > 0) AnsiConsole.MarkupLine($"[grey]reused stored results of: {Markup.Escape(string.Join(", ", runner.Reused))}[/]");
-            Console.WriteLine();
+            if (runner.Reused.Count > 0) CliConsole.Log($"reused stored results of: {string.Join(", ", runner.Reused)}");
             Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "results.md")));
-            Console.WriteLine($"results: {Path.GetFullPath(outDir)} (results.json, results.csv, results.md, training_curves.svg, score_vs_length.svg)");
+            CliConsole.Log($"results: {Path.GetFullPath(outDir)} (results.json, results.csv, results.md, training_curves.svg, score_vs_length.svg)");
             return 0;
         }
         catch (OperationCanceledException)
@@ -100,7 +99,7 @@ internal static class ExperimentCommand
             var tenth = (int)Math.Floor(value.Fraction * 10);
             if (lastTenth.TryGetValue(key, out var seen) && seen == tenth) return;
             lastTenth[key] = tenth;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {key} {value.Fraction,4:P0} {value.Detail}"));
+            CliConsole.Log(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {key} {value.Fraction,4:P0} {value.Detail}"));
         }
     }
 }

@@ -32,7 +32,8 @@ internal static class PredictCommand
                 if (ms is <= 0) throw new ArgumentException($"--time-budget-ms must be positive, got {ms}");
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!,
                     new PipelineOptions { TimeBudget = ms is { } b ? TimeSpan.FromMilliseconds(b) : null });
-                return Run(pipeline, Console.In, Console.Out, parseResult.GetValue(trace), cancellationToken);
+                using var input = new StringReader(Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));
+                return Run(pipeline, input, Console.Out, parseResult.GetValue(trace), cancellationToken);
             }
             catch (OperationCanceledException)
             {

@@ -31,7 +31,7 @@ internal static class RecallCommand
             try
             {
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!);
-                var document = Console.In.ReadToEnd();
+                var document = Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
                 return Run(pipeline, document, parseResult.GetValue(query), cancellationToken);
             }
             catch (OperationCanceledException)
@@ -76,18 +76,21 @@ internal static class RecallCommand
                 outcome = string.Create(CultureInfo.InvariantCulture, $"label: {cls.Label} (p = {cls.Score:0.###})");
                 break;
         }
-        foreach (var step in trace.Steps) PrintStep(step, document);
+        // Query block spans index the text the query was tokenized from: QA puts the slot words before the question.
+        var queryText = pipeline.Setup.Task == ReasonerTask.SpanQa ? string.Concat(pipeline.Setup.QuerySlots.Select(s => s + " ")) + query : query ?? "";
+        foreach (var step in trace.Steps) PrintStep(step, document, queryText);
         AnsiConsole.MarkupLine($"[bold]z[/]: {trace.Blocks.Count(b => b.Kind == BlockKind.Document)} document blocks, {trace.TokenCount} tokens, {trace.ScoredInputs} judge inputs");
         Console.WriteLine(outcome);
         return 0;
     }
 
-    private static void PrintStep(MemRecallStep step, string document)
+    private static void PrintStep(MemRecallStep step, string document, string query)
     {
         AnsiConsole.MarkupLine($"[bold]step {step.Step + 1}[/] (stride {step.Increment}, keep {step.KeepCount}, {step.GroupCount} competition groups)");
-        // The pipeline numbers one document's blocks from 1, query first, so a document block's index in the coarse
-        // score list is its position minus the number of query blocks, minus 1.
-        var queryCount = step.Rehearsed.Count(b => b.Kind == BlockKind.Query);
+        // Each problem's query blocks are numbered just before its document blocks (a multi-label document repeats
+        // both per label, one counter running on), so a document block's index in the coarse score list is its position
+        // minus the last query block's position, minus 1. Every query block is in z from the start.
+        var lastQuery = step.Rehearsed.Where(b => b.Kind == BlockKind.Query).Max(b => b.Position);
         var table = new Table().AddColumns("block", "chars", "coarse", "fine", "", "text");
         var entered = step.Entered.ToHashSet(ReferenceEqualityComparer.Instance);
         var decayed = step.Decayed.ToHashSet(ReferenceEqualityComparer.Instance);
@@ -95,13 +98,14 @@ internal static class RecallCommand
         {
             var b = step.Rehearsed[i];
             var status = b.Kind == BlockKind.Query ? "query" : decayed.Contains(b) ? "decayed" : entered.Contains(b) ? "entered" : "kept";
+            // Cells are plain text: spans print as "[230, 258)", which Spectre would read as a markup tag.
             table.AddRow(
-                b.Position.ToString(CultureInfo.InvariantCulture),
-                b.Span.IsEmpty ? "" : b.Span.ToString(),
-                Coarse(step, b, queryCount),
-                step.FineScores[i].ToString("0.000", CultureInfo.InvariantCulture),
-                status,
-                Markup.Escape(Snippet(b, document)));
+                new Spectre.Console.Text(b.Position.ToString(CultureInfo.InvariantCulture)),
+                new Spectre.Console.Text(b.Span.IsEmpty || b.Kind == BlockKind.Query ? "" : b.Span.ToString()),
+                new Spectre.Console.Text(Coarse(step, b, lastQuery)),
+                new Spectre.Console.Text(step.FineScores[i].ToString("0.000", CultureInfo.InvariantCulture)),
+                new Spectre.Console.Text(status),
+                new Spectre.Console.Text(Snippet(b, b.Kind == BlockKind.Query ? query : document)));
         }
         AnsiConsole.Write(table);
         if (step.StoppedAt is { } stop) AnsiConsole.MarkupLine($"[grey]filling stopped at block {stop.Position} ({stop.Length} tokens did not fit)[/]");
@@ -110,18 +114,19 @@ internal static class RecallCommand
         AnsiConsole.MarkupLine($"[grey]top coarse scores (document block index): {string.Join(", ", best)}[/]");
     }
 
-    private static string Coarse(MemRecallStep step, Block b, int queryCount)
+    private static string Coarse(MemRecallStep step, Block b, long lastQuery)
     {
-        var index = (int)(b.Position - queryCount - 1);
+        var index = b.Position - lastQuery - 1;
         return b.Kind == BlockKind.Query || index < 0 || index >= step.CoarseScores.Count
             ? ""
-            : step.CoarseScores[index].ToString("0.000", CultureInfo.InvariantCulture);
+            : step.CoarseScores[(int)index].ToString("0.000", CultureInfo.InvariantCulture);
     }
 
-    private static string Snippet(Block b, string document)
+    // A query block's span points into the question (or label name), a document block's into the document.
+    private static string Snippet(Block b, string source)
     {
-        if (b.Span.IsEmpty) return "";
-        var text = document[b.Span.Start..b.Span.End].ReplaceLineEndings(" ");
+        if (b.Span.IsEmpty || b.Span.End > source.Length) return "";
+        var text = source[b.Span.Start..b.Span.End].ReplaceLineEndings(" ");
         return text.Length <= Preview ? text : text[..(Preview - 1)] + "…";
     }
 }

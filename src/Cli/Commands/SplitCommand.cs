@@ -41,8 +41,13 @@ internal static class SplitCommand
             try
             {
                 var loaded = TokenizerLoader.Load(parseResult.GetValue(tokenizer)!);
-                var text = Console.In.ReadToEnd();
-                var blocks = BlockSplitter.Split(text, loaded, splitMode.Value, new BlockIdCounter(), CogLtxOptions.Default with { BlockSize = size });
+                var text = Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
+                var options = CogLtxOptions.Default with { BlockSize = size };
+                // Mode D streams: blocks are written as the DP fixes them, so a document of any length splits in
+                // memory bounded by the text and a piece of it (DpSplitter.Spans gives the same blocks as Split).
+                var blocks = splitMode == SplitMode.Dp
+                    ? DpSplitter.Spans(text, loaded, options)
+                    : BlockSplitter.Split(text, loaded, SplitMode.Sentence, new BlockIdCounter(), options).Select(b => (b.Span, b.Length - 1));
                 WriteJson(Console.OpenStandardOutput(), blocks);
                 return 0;
             }
@@ -56,18 +61,19 @@ internal static class SplitCommand
     }
 
     /// <summary>Writes <c>{"blocks": [{"start", "end", "tokens"}, …]}</c> (indented) and a final newline.</summary>
-    internal static void WriteJson(Stream output, IReadOnlyList<Block> blocks)
+    internal static void WriteJson(Stream output, IEnumerable<(CharSpan Span, int Tokens)> blocks)
     {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
         writer.WriteStartArray("blocks");
-        foreach (var block in blocks)
+        foreach (var (span, tokens) in blocks)
         {
             writer.WriteStartObject();
-            writer.WriteNumber("start", block.Span.Start);
-            writer.WriteNumber("end", block.Span.End);
-            writer.WriteNumber("tokens", block.Length - 1);
+            writer.WriteNumber("start", span.Start);
+            writer.WriteNumber("end", span.End);
+            writer.WriteNumber("tokens", tokens);
             writer.WriteEndObject();
+            if (writer.BytesPending > 1 << 16) writer.Flush();
         }
         writer.WriteEndArray();
         writer.WriteEndObject();

@@ -111,7 +111,6 @@ internal static class TrainCommand
 
     private static int Run(TrainRecipe recipe, string outDir, CancellationToken cancellationToken)
     {
-        void Log(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
         RecipeResult result;
         if (AnsiConsole.Profile.Capabilities.Interactive)
         {
@@ -124,7 +123,7 @@ internal static class TrainCommand
                     {
                         task.Value = Math.Round(1000 * Fraction(p));
                         task.Description = Markup.Escape(Describe(p));
-                    }), Log, cancellationToken);
+                    }), CliConsole.Log, cancellationToken);
                 });
         }
         else
@@ -135,8 +134,8 @@ internal static class TrainCommand
                 var percent = (int)(100 * Fraction(p));
                 if (percent == last && p.Step != p.StepsInPhase) return;
                 last = percent;
-                Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {percent,3}% {Describe(p)}");
-            }), Console.WriteLine, cancellationToken);
+                CliConsole.Log($"[{DateTime.Now:HH:mm:ss}] {percent,3}% {Describe(p)}");
+            }), CliConsole.Log, cancellationToken);
         }
         Print(result);
         return 0;

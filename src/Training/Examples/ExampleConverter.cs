@@ -18,7 +18,8 @@ namespace CogLtx.Training;
 /// <item>Classification: query = [CLS][SEP] carrying the label id (20News).</item>
 /// <item>Multi-label: query = [CLS] label name [SEP] carrying 1 (the document has the label) or 0 ([P] §4.4).</item>
 /// <item>Documents with sentences (HotpotQA, synthetic) in <see cref="SplitMode.Sentence"/>: one mode-S sentence each,
-/// supporting sentences relevant (relevance 1), origin = (title, index). Otherwise <see cref="TaskSetup.SplitMode"/> over
+/// prefixed by "title ;" when it has a paragraph title (spec §7), supporting sentences relevant (relevance 1),
+/// origin = (title, index). Otherwise <see cref="TaskSetup.SplitMode"/> over
 /// the whole text; a block is relevant when it overlaps a relevant span.</item>
 /// </list>
 /// </summary>
@@ -85,14 +86,11 @@ public sealed class ExampleConverter
         var queryProps = new BlockProperties { Relevance = QaQueryRelevance, ExampleId = example.Id, AnswerStartToken = slot, AnswerEndToken = slot };
         var query = SentenceSplitter.SplitQuery(questionTokens, tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, queryProps);
 
-        (int First, int Last)? answer = null;
+        CharSpan? answer = null;
         if (example.Answer is { IsLocated: true } located)
-        {
-            var occurrence = located.Spans.FirstOrDefault(s => example.RelevantSpans.Any(r => r.Overlaps(s)), located.Spans[0]);
-            answer = occurrence.ToTokenRange(tokens);
-        }
+            answer = located.Spans.FirstOrDefault(s => example.RelevantSpans.Any(r => r.Overlaps(s)), located.Spans[0]);
         var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, answer);
-        var hasTarget = slot is not null || answer is not null;
+        var hasTarget = slot is not null || document.Any(b => b.AnswerStart is not null);
         return Make(example, query, document, hasTarget);
     }
 
@@ -133,42 +131,71 @@ public sealed class ExampleConverter
         new(example, new ExampleBlocks(query, document), hasTarget) { GoldRelevant = [.. document.Where(b => b.IsRelevant)] };
 
     /// <summary>
-    /// Document blocks. Sentence-given documents: tokens are grouped by the sentence holding their start (tokens
-    /// between sentences form their own groups); answer token indices are taken relative to each group.
+    /// Document blocks. Sentence-given documents: tokens are grouped by the sentence holding their start; a sentence
+    /// with a paragraph title is prefixed by the title's tokens and ";" (spec §7, HotpotQA), and the title line itself
+    /// gives no block; other tokens between sentences form their own groups unless they are blank. The answer is found
+    /// by character span on the tokens the blocks are made of (spec §1), so prefixes and per-sentence tokenization
+    /// cannot shift it.
     /// </summary>
     private IReadOnlyList<Block> SplitDocument(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter,
-        BlockProperties baseProps, (int First, int Last)? answer)
+        BlockProperties baseProps, CharSpan? answer)
     {
         if (example.Sentences is not { Count: > 0 } sentences || setup.SplitMode == SplitMode.Dp)
         {
-            var props = baseProps with { AnswerStartToken = answer?.First, AnswerEndToken = answer?.Last };
+            var props = baseProps with { AnswerSpan = answer };
             var blocks = BlockSplitter.Split(example.Text, tokenizer, setup.SplitMode, counter, options, props);
             foreach (var b in blocks)
                 if (example.RelevantSpans.Any(r => r.Overlaps(b.Span))) b.Relevance = Math.Max(b.Relevance, 1);
             return blocks;
         }
-        var groups = new List<SplitterSentence>();
-        var current = new List<Token>();
-        var currentSentence = -1;
+        var groups = SentenceGroups(example, sentences, tokens);
+        var range = answer is { } a ? AnswerTokens.Resolve(groups.SelectMany(g => g.Tokens), a) : null;
+        var result = new List<SplitterSentence>(groups.Count);
         var offset = 0;
-        var s = 0;
-        void Flush()
+        foreach (var (groupTokens, sentence) in groups)
         {
-            if (current.Count == 0) return;
-            var sentence = currentSentence >= 0 ? sentences[currentSentence] : null;
-            var span = new CharSpan(current[0].Start, current[^1].End);
+            var span = new CharSpan(groupTokens.FirstOrDefault(t => t.End > t.Start, groupTokens[0]).Start, groupTokens[^1].End);
             var relevant = sentence?.IsSupporting == true || example.RelevantSpans.Any(r => r.Overlaps(span));
             var props = baseProps with
             {
                 Relevance = relevant ? 1 : 0,
                 Origin = sentence is null ? null : new BlockOrigin(sentence.Title ?? "", sentence.Index),
-                AnswerStartToken = answer?.First - offset,
-                AnswerEndToken = answer?.Last - offset,
+                AnswerStartToken = range?.First - offset,
+                AnswerEndToken = range?.Last - offset,
             };
-            groups.Add(new SplitterSentence(current, props));
-            offset += current.Count;
+            result.Add(new SplitterSentence(groupTokens, props));
+            offset += groupTokens.Count;
+        }
+        return SentenceSplitter.Split(result, tokenizer.Specials.Sep, counter, options.BlockSize);
+    }
+
+    // The document's tokens grouped by sentence, title prefixes added, title lines and blank runs between sentences dropped.
+    private List<(List<Token> Tokens, Data.Sentence? Sentence)> SentenceGroups(LongDocExample example, IReadOnlyList<Data.Sentence> sentences, IReadOnlyList<Token> tokens)
+    {
+        var titles = sentences.Select(x => x.Title).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var prefixes = new Dictionary<string, IReadOnlyList<Token>>(StringComparer.Ordinal);
+        var groups = new List<(List<Token>, Data.Sentence?)>();
+        var current = new List<Token>();
+        var currentSentence = -1;
+        void Flush()
+        {
+            if (current.Count == 0) return;
+            var sentence = currentSentence >= 0 ? sentences[currentSentence] : null;
+            if (sentence is null)
+            {
+                var text = example.Text[current[0].Start..current[^1].End].Trim();
+                if (text.Length > 0 && !titles.Contains(text)) groups.Add((current, null));
+            }
+            else if (sentence.Title is { } title)
+            {
+                if (!prefixes.TryGetValue(title, out var prefix)) prefixes[title] = prefix = tokenizer.Tokenize(title + " ;");
+                var at = sentence.Span.Start;
+                groups.Add(([.. prefix.Select(t => t with { Start = at, End = at }), .. current], sentence));
+            }
+            else groups.Add((current, sentence));
             current = [];
         }
+        var s = 0;
         foreach (var token in tokens)
         {
             while (s < sentences.Count && sentences[s].Span.End <= token.Start) s++;
@@ -178,7 +205,7 @@ public sealed class ExampleConverter
             current.Add(token);
         }
         Flush();
-        return SentenceSplitter.Split(groups, tokenizer.Specials.Sep, counter, options.BlockSize);
+        return groups;
     }
 
     private int LabelId(LongDocExample example, string label)

@@ -35,15 +35,14 @@ public static class RelevanceInitializer
     /// 1 − score/max &lt; threshold gets relevance max(relevance, 1). Returns whether the example was initialised.
     /// </summary>
     /// <param name="blockText">Text of a block (e.g. the tokenizer's decoding of its ids).</param>
-    /// <param name="queryText">The query text; null = the query blocks' texts concatenated. 20News passes the label
-    /// name with '.' replaced by ' ' ("soc religion christian").</param>
+    /// <param name="queryText">The query text; null = <see cref="QueryText"/>.</param>
     public static bool InitBm25(ExampleBlocks example, Func<Block, string> blockText, string? queryText = null, CogLtxOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         ArgumentNullException.ThrowIfNull(blockText);
         options ??= CogLtxOptions.Default;
         var corpus = example.DocumentBlocks.Select(b => (IReadOnlyList<string>)Words(blockText(b))).ToList();
-        var query = Words(queryText ?? string.Concat(example.QueryBlocks.Select(b => blockText(b) + "\n")));
+        var query = Words(queryText ?? QueryText(example, blockText));
         var scores = new Bm25(corpus, options.Bm25K1, options.Bm25B, options.Bm25Epsilon).Scores(query);
         if (scores.Length == 0) return false;
         var max = scores.Max();
@@ -68,13 +67,27 @@ public static class RelevanceInitializer
         ArgumentNullException.ThrowIfNull(blockText);
         ArgumentNullException.ThrowIfNull(vector);
         options ??= CogLtxOptions.Default;
-        var query = Known(Words(queryText ?? string.Concat(example.QueryBlocks.Select(b => blockText(b) + "\n"))), vector);
+        var query = Known(Words(queryText ?? QueryText(example, blockText)), vector);
         if (query.Count == 0 || example.DocumentBlocks.Count == 0) return false;
         var scores = example.DocumentBlocks.Select(b => MeanDot(query, Known(Words(blockText(b)), vector))).ToArray();
         var scale = scores.Max() - scores.Min() + 1e-6;
         for (var i = 0; i < scores.Length; i++)
             if (1 - scores[i] / scale < options.InitThreshold) Promote(example.DocumentBlocks[i]);
         return true;
+    }
+
+    /// <summary>
+    /// The query an initialisation searches for (spec §5.5): the label name carried by the query block, with '.'
+    /// read as a space ("soc.religion.christian" → "soc religion christian"), when there is one (classification: the
+    /// query block is only [CLS][SEP]; multi-label: the block holds the label name); else the query blocks' texts
+    /// (QA: the question).
+    /// </summary>
+    public static string QueryText(ExampleBlocks example, Func<Block, string> blockText)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(blockText);
+        if (example.QueryBlocks.Select(b => b.LabelName).FirstOrDefault(n => n is not null) is { } label) return label.Replace('.', ' ');
+        return string.Concat(example.QueryBlocks.Select(b => blockText(b) + "\n"));
     }
 
     private static void Promote(Block block) => block.Relevance = Math.Max(block.Relevance, 1);
