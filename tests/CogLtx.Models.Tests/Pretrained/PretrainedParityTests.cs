@@ -73,6 +73,26 @@ public sealed class PretrainedParityTests(ITestOutputHelper output)
             Assert.Equal(fixture.Encode(text, maxLength: 512).Ids, converted.Encode(text, maxLength: 512).Ids);
     }
 
+    [Fact]
+    public void Encode_runner_on_the_converted_directory_reproduces_onnx_runtime()
+    {
+        var converted = PretrainedPackages.Get("minilm");
+        var (_, embedder) = Load(converted.Directory);
+        var input = embedder.Batch([PretrainedPackages.Sentences[6], PretrainedPackages.Sentences[7], PretrainedPackages.Sentences[1]]);
+        using var temp = new TempDir();
+        int[] dims = [input.Batch, input.Length];
+        long[] Long(int[] values) => values.Select(v => (long)v).ToArray();
+        Nn.SafeTensors.Write(temp.File("in.safetensors"), [
+            Nn.SafeTensorEntry.FromInt64("input_ids", Long(input.InputIds), dims),
+            Nn.SafeTensorEntry.FromInt64("attention_mask", Long(input.AttentionMask), dims),
+            Nn.SafeTensorEntry.FromInt64("token_type_ids", Long(input.TokenTypeIds!), dims)]);
+        EncodeRunner.Run(converted.Directory, temp.File("in.safetensors"), temp.File("out.safetensors"));
+        var written = Nn.SafeTensors.Read(temp.File("out.safetensors")).GetFloat("last_hidden_state");
+        using var session = new InferenceSession(converted.Onnx);
+        var diff = MaxAbsDiff(written.Data, OnnxRun(session, input)["last_hidden_state"]);
+        Assert.True(diff <= Tolerance, $"cogltx encode's output file vs ONNX Runtime: max abs diff {diff:G3} > {Tolerance}");
+    }
+
     private float Compare(string name, IReadOnlyList<string> texts, int batchSize)
     {
         var converted = PretrainedPackages.Get(name);
