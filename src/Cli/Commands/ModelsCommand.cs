@@ -50,8 +50,11 @@ internal static class ModelsCommand
         command.SetAction(parseResult =>
         {
             var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            stderr.Profile.Width = 1000;
-            void Progress(string message) => stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+            void Progress(string message)
+            {
+                if (Console.IsErrorRedirected) Console.Error.WriteLine(message);
+                else stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+            }
             try
             {
                 var dir = PretrainedModels.Get(parseResult.GetValue(name)!, parseResult.GetValue(outDir), Progress);

@@ -69,7 +69,7 @@ public static class PretrainedModels
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrDirectory);
         if (Directory.Exists(nameOrDirectory)) return Path.GetFullPath(nameOrDirectory);
         var info = Find(nameOrDirectory) ?? throw new ArgumentException(
-            $"\"{nameOrDirectory}\" is neither a directory nor a known pretrained model ({string.Join(", ", Known.Select(m => m.Name))})", nameof(nameOrDirectory));
+            $"\"{nameOrDirectory}\" is neither a directory nor a known pretrained model ({string.Join(", ", Known.Select(m => m.Name))})");
         var dir = CachePath(info.Name);
         if (IsComplete(dir)) return dir;
         if (!fetchIfMissing)
@@ -124,5 +124,5 @@ public static class PretrainedModels
     }
 
     private static PretrainedModelInfo Require(string name) => Find(name) ?? throw new ArgumentException(
-        $"unknown pretrained model \"{name}\" (known: {string.Join(", ", Known.Select(m => m.Name))})", nameof(name));
+        $"unknown pretrained model \"{name}\" (known: {string.Join(", ", Known.Select(m => m.Name))})");
 }
