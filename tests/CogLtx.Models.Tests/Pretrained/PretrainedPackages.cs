@@ -11,6 +11,42 @@ internal static class PretrainedPackages
     private static readonly Dictionary<string, Lazy<Converted>> Conversions = PretrainedModels.Known.ToDictionary(
         m => m.Name, m => new Lazy<Converted>(() => Convert(m)));
 
+    private const string RootPrefix = "cogltx-pretrained-tests-";
+
+    /// <summary>
+    /// This process's scratch folder for conversions (about 180 MB). The test host does not reliably run exit
+    /// handlers, so each run first deletes the folders of earlier runs whose process is gone.
+    /// </summary>
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        foreach (var stale in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), RootPrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(stale)[RootPrefix.Length..], out var pid) && !IsRunning(pid))
+                System.IO.Directory.Delete(stale, recursive: true);
+        }
+        var root = Path.Combine(Path.GetTempPath(), RootPrefix + Environment.ProcessId);
+        if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, recursive: true);
+        System.IO.Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, recursive: true);
+        };
+        return root;
+    });
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The catalogue entry's ONNX bytes, read from the restored package's assembly.</summary>
     public static byte[] OnnxBytes(PretrainedModelInfo info) => ManifestResources.Read(Assembly(info), info.OnnxResource);
 
@@ -25,11 +61,7 @@ internal static class PretrainedPackages
     {
         var onnx = OnnxBytes(info);
         var vocab = System.Text.Encoding.UTF8.GetString(ManifestResources.Read(Assembly(info), info.VocabResource));
-        var root = Path.Combine(Path.GetTempPath(), "cogltx-pretrained-tests-" + Guid.NewGuid().ToString("N"));
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, recursive: true);
-        };
+        var root = Root.Value;
         var report = OnnxBertConverter.Convert(onnx, info.OnnxResource, vocab, Path.Combine(root, info.Name));
         return new Converted(info, onnx, report.Directory, report);
     }
