@@ -10,11 +10,13 @@ namespace CogLtx.Models.Pretrained;
 /// <param name="AssemblyPath">The assembly inside the package that embeds the resources.</param>
 /// <param name="OnnxResource">Manifest resource holding the ONNX model.</param>
 /// <param name="VocabResource">Manifest resource holding vocab.txt.</param>
-public sealed record PretrainedModelInfo(string Name, string Model, string PackageId, string Version, string AssemblyPath, string OnnxResource, string VocabResource)
+/// <param name="Pooling">How the model card pools token states into a sentence embedding.</param>
+public sealed record PretrainedModelInfo(string Name, string Model, string PackageId, string Version, string AssemblyPath, string OnnxResource, string VocabResource,
+    SentencePooling Pooling)
 {
-    internal static PretrainedModelInfo SentenceTransformers(string name, string model, string suffix, string version = "24.9.52193") =>
+    internal static PretrainedModelInfo SentenceTransformers(string name, string model, string suffix, SentencePooling pooling, string version = "24.9.52193") =>
         new(name, model, $"SentenceTransformers.{suffix}", version, $"lib/netstandard2.1/SentenceTransformers.{suffix}.dll",
-            $"SentenceTransformers.{suffix}.Resources.model.onnx", $"SentenceTransformers.{suffix}.Resources.vocab.txt");
+            $"SentenceTransformers.{suffix}.Resources.model.onnx", $"SentenceTransformers.{suffix}.Resources.vocab.txt", pooling);
 }
 
 /// <summary>
@@ -28,8 +30,8 @@ public static class PretrainedModels
     /// <summary>The models <see cref="Resolve"/> knows by name.</summary>
     public static readonly IReadOnlyList<PretrainedModelInfo> Known =
     [
-        PretrainedModelInfo.SentenceTransformers("minilm", "sentence-transformers/all-MiniLM-L6-v2", "MiniLM"),
-        PretrainedModelInfo.SentenceTransformers("arctic-xs", "Snowflake/snowflake-arctic-embed-xs", "ArcticXs"),
+        PretrainedModelInfo.SentenceTransformers("minilm", "sentence-transformers/all-MiniLM-L6-v2", "MiniLM", SentencePooling.Mean),
+        PretrainedModelInfo.SentenceTransformers("arctic-xs", "Snowflake/snowflake-arctic-embed-xs", "ArcticXs", SentencePooling.Cls),
     ];
 
     /// <summary>The cache folder (not created by reading this).</summary>

@@ -3,18 +3,30 @@ using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Models.Pretrained;
 
+/// <summary>How token states become one sentence vector (sentence_transformers.models.Pooling modes).</summary>
+public enum SentencePooling
+{
+    /// <summary>pooling_mode_mean_tokens: the mean over tokens with attention mask 1 (all-MiniLM-L6-v2's card).</summary>
+    Mean,
+
+    /// <summary>pooling_mode_cls_token: the [CLS] state (snowflake-arctic-embed's card).</summary>
+    Cls,
+}
+
 /// <summary>
-/// Sentence embeddings as the sentence-transformers model cards of all-MiniLM-L6-v2 and arctic-embed define them for
-/// mean pooling: <c>sentence_transformers.models.Pooling</c> (pooling_mode_mean_tokens: Σ_t mask_t·h_t / max(Σ_t mask_t,
-/// 1e-9)) followed by <c>models.Normalize</c> (L2, <c>torch.nn.functional.normalize</c> with ε = 1e-12). The encoder runs in
-/// eval mode without recording gradients; texts are tokenized one by one (truncated to <see cref="MaxLength"/>) and
-/// padded per batch.
+/// Sentence embeddings as the sentence-transformers model cards define them: <c>sentence_transformers.models.Pooling</c>
+/// (mean: Σ_t mask_t·h_t / max(Σ_t mask_t, 1e-9), as all-MiniLM-L6-v2; or the [CLS] state, as arctic-embed) followed by
+/// <c>models.Normalize</c> (L2, <c>torch.nn.functional.normalize</c> with ε = 1e-12). The encoder runs in eval mode
+/// without recording gradients; texts are tokenized one by one (truncated to <see cref="MaxLength"/>) and padded per
+/// batch. Query prefixes some cards ask for (arctic-embed's "Represent this sentence for searching relevant
+/// passages: ") are the caller's to add.
 /// </summary>
 public sealed class SentenceEmbedder
 {
     /// <summary>Wraps <paramref name="model"/> and <paramref name="tokenizer"/>; <paramref name="maxLength"/> defaults to min(512, the model's limit).</summary>
-    public SentenceEmbedder(EncoderModel model, ITokenizer tokenizer, int? maxLength = null)
+    public SentenceEmbedder(EncoderModel model, ITokenizer tokenizer, int? maxLength = null, SentencePooling pooling = SentencePooling.Mean)
     {
+        Pooling = pooling;
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         if (tokenizer.VocabSize > model.Config.VocabSize)
@@ -27,17 +39,22 @@ public sealed class SentenceEmbedder
 
     public ITokenizer Tokenizer { get; }
 
+    public SentencePooling Pooling { get; }
+
     /// <summary>Longest input in tokens, special tokens included.</summary>
     public int MaxLength { get; }
 
     /// <summary>
     /// Loads a BertModel and its tokenizer from <paramref name="nameOrDirectory"/> (a Hugging Face directory or a
     /// pretrained name, see <see cref="PretrainedModels.Resolve"/>). The MiniLM card truncates at 256 tokens, arctic at 512.
+    /// <paramref name="pooling"/> defaults to the catalogue's pooling for a known name, else mean.
     /// </summary>
-    public static SentenceEmbedder Load(string nameOrDirectory, int? maxLength = null, bool fetchIfMissing = true, Action<string>? progress = null)
+    public static SentenceEmbedder Load(string nameOrDirectory, int? maxLength = null, SentencePooling? pooling = null, bool fetchIfMissing = true,
+        Action<string>? progress = null)
     {
         var dir = PretrainedModels.Resolve(nameOrDirectory, fetchIfMissing, progress);
-        return new SentenceEmbedder(BertModel.Load(dir), TokenizerLoader.Load(dir), maxLength);
+        var known = Directory.Exists(nameOrDirectory) ? null : PretrainedModels.Find(nameOrDirectory);
+        return new SentenceEmbedder(BertModel.Load(dir), TokenizerLoader.Load(dir), maxLength, pooling ?? known?.Pooling ?? SentencePooling.Mean);
     }
 
     /// <summary>The model inputs for <paramref name="texts"/>: [CLS] text [SEP], padded with [PAD] and mask 0 to the longest.</summary>
@@ -71,13 +88,24 @@ public sealed class SentenceEmbedder
         {
             var chunk = texts.Skip(start).Take(batchSize).ToList();
             var input = Batch(chunk);
-            result.AddRange(MeanPoolNormalize(Model.Encode(input).LastHiddenState, input.AttentionMask));
+            var hidden = Model.Encode(input).LastHiddenState;
+            result.AddRange(Pooling == SentencePooling.Cls ? ClsNormalize(hidden) : MeanPoolNormalize(hidden, input.AttentionMask));
         }
         return result.ToArray();
     }
 
     /// <summary>One text's embedding.</summary>
     public float[] Embed(string text) => Embed([text])[0];
+
+    /// <summary>The first token's state of each row of <paramref name="lastHiddenState"/> (B, T, H), L2-normalised.</summary>
+    public static float[][] ClsNormalize(Tensor lastHiddenState)
+    {
+        if (lastHiddenState.Shape.Length != 3) throw new ArgumentException($"last_hidden_state must be (B, T, H), found {Shapes.Format(lastHiddenState.Shape)}");
+        var (batch, length, hidden) = (lastHiddenState.Shape[0], lastHiddenState.Shape[1], lastHiddenState.Shape[2]);
+        var mask = new int[batch * length];
+        for (var b = 0; b < batch; b++) mask[b * length] = 1;
+        return MeanPoolNormalize(lastHiddenState, mask);
+    }
 
     /// <summary>
     /// Mean over the tokens whose <paramref name="attentionMask"/> is 1 of <paramref name="lastHiddenState"/> (B, T, H),
