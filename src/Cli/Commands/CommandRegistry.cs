@@ -15,6 +15,7 @@ internal static class CommandRegistry
         RecallCommand.Create(),
         ExperimentCommand.Create(),
         EncodeCommand.Create(),
+        ModelsCommand.Create(),
         Bench(),
     ];
 
