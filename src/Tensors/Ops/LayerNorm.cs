@@ -26,7 +26,7 @@ public static partial class Ops
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormRow(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float eps, Span<float> y, out float mean, out float rstd)
+    internal static void LayerNormRow(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float eps, Span<float> y, out float mean, out float rstd)
     {
         var c = x.Length;
         mean = TensorPrimitives.Sum(x) / c;
