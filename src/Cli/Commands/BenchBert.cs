@@ -20,26 +20,47 @@ internal static class BenchBert
     private const int Iterations = 5;
 
     /// <summary>torch-peer tokens/s on this machine (README, 2026-11-22, 2 threads): (size, batch) → (forward, train_step).</summary>
-    private static readonly Dictionary<(string, int), (double Forward, double Train)> Peer = new()
+    private const string ReadmeSource = "torch-peer README, 2026-11-22 (not this sitting)";
+
+    private static readonly Dictionary<(string, int), (double Forward, double Train, string Source)> Peer = new()
     {
-        [("mini", 1)] = (25_014, 4_236),
-        [("mini", 4)] = (24_697, 4_799),
-        [("small", 1)] = (7_764, 1_547),
-        [("small", 4)] = (7_988, 1_665),
-        [("base", 1)] = (1_270, 294),
+        [("mini", 1)] = (25_014, 4_236, ReadmeSource),
+        [("mini", 4)] = (24_697, 4_799, ReadmeSource),
+        [("small", 1)] = (7_764, 1_547, ReadmeSource),
+        [("small", 4)] = (7_988, 1_665, ReadmeSource),
+        [("base", 1)] = (1_270, 294, ReadmeSource),
     };
+
+    /// <summary>The peer's figures for the same config, batch and length from its JSON (bench_bert.py layout), when it measured them.</summary>
+    private static (double Forward, double Train, string Source)? PeerFromJson(JsonElement peer, string size, int batch, int seq)
+    {
+        if (!peer.TryGetProperty("bert", out var runs) || runs.ValueKind != JsonValueKind.Array) return null;
+        foreach (var run in runs.EnumerateArray())
+        {
+            if (!run.TryGetProperty("config", out var c) || c.GetString() != size) continue;
+            if (!run.TryGetProperty("batch", out var b) || b.GetInt32() != batch) continue;
+            if (run.TryGetProperty("seq_len", out var t) && t.GetInt32() != seq) continue;
+            var forward = run.GetProperty("forward").GetProperty("tokens_per_s").GetDouble();
+            var train = run.TryGetProperty("train_step", out var ts) ? ts.GetProperty("tokens_per_s").GetDouble() : 0;
+            return (forward, train, "--peer file");
+        }
+        return null;
+    }
 
     public static Command Create()
     {
-        var size = new Option<string>("--size") { Description = "mini | small | base", DefaultValueFactory = _ => "mini" };
-        size.AcceptOnlyFromAmong("mini", "small", "base");
+        var size = new Option<string>("--size") { Description = "mini | minilm | small | base", DefaultValueFactory = _ => "mini" };
+        size.AcceptOnlyFromAmong("mini", "minilm", "small", "base");
+        var configDir = new Option<string?>("--config") { Description = "A Hugging Face model directory (or config.json) whose sizes to measure, instead of --size" };
+        var repeats = new Option<int>("--repeats") { Description = "Timed iterations per figure (median and spread)", DefaultValueFactory = _ => Iterations };
+        var peerFile = new Option<string?>("--peer") { Description = "The torch peer's JSON (bench_bert.py output): its figure and the ratio beside ours" };
         var seq = new Option<int>("--seq") { Description = "Sequence length", DefaultValueFactory = _ => 512 };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (torch-peer layout) on stdout" };
         var threads = new Option<int?>("--threads") { Description = "Engine threads (default: env COGLTX_THREADS, else the processor count)" };
         var noTrain = new Option<bool>("--forward-only") { Description = "Skip the training-step measurement" };
-        var command = new Command("bert", "Forward and training-step tokens/s of BertModel (mini/small/base), as torch-peer measures them");
-        foreach (var o in new Option[] { size, seq, batch, json, threads, noTrain }) command.Options.Add(o);
+        var command = new Command("bert", "Forward and training-step tokens/s of BertModel (mini/minilm/small/base or --config), median and spread, beside the torch peer");
+        foreach (var o in new Option[] { size, configDir, seq, batch, json, threads, noTrain, repeats, peerFile }) command.Options.Add(o);
         command.SetAction(parseResult =>
         {
             var (s, t, b) = (parseResult.GetValue(size)!, parseResult.GetValue(seq), parseResult.GetValue(batch));
@@ -53,7 +74,40 @@ internal static class BenchBert
                 if (n < 1) { Console.Error.WriteLine($"bench bert: --threads must be at least 1, got {n}"); return 2; }
                 Gemm.Threads = n;
             }
-            var result = Run(s, t, b, train: !parseResult.GetValue(noTrain));
+            var iterations = parseResult.GetValue(repeats);
+            if (iterations < 1) { Console.Error.WriteLine($"bench bert: --repeats must be at least 1, got {iterations}"); return 2; }
+            BertConfig config;
+            var name = s;
+            try
+            {
+                (config, name) = parseResult.GetValue(configDir) is { } dir ? (LoadConfig(dir), Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))) : (BertConfig.Preset(s), s);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+            {
+                Console.Error.WriteLine($"bench bert: {e.Message}");
+                return 2;
+            }
+            if (t > config.MaxLength)
+            {
+                Console.Error.WriteLine($"bench bert: --seq {t} is longer than the config's {config.MaxLength} positions");
+                return 2;
+            }
+            JsonElement? peerJson = null;
+            if (parseResult.GetValue(peerFile) is { } pf)
+            {
+                try
+                {
+                    var text = File.ReadAllText(pf);
+                    var start = text.IndexOf('{');   // the peer's stdout may carry a UCX line before the JSON
+                    peerJson = JsonDocument.Parse(start < 0 ? text : text[start..]).RootElement.Clone();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+                {
+                    Console.Error.WriteLine($"bench bert: cannot read the peer's JSON {pf}: {e.Message}");
+                    return 2;
+                }
+            }
+            var result = Run(name, config, t, b, !parseResult.GetValue(noTrain), iterations, peerJson);
             if (parseResult.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
             else PrintSummary(result);
             return 0;
@@ -61,19 +115,27 @@ internal static class BenchBert
         return command;
     }
 
-    private static Dictionary<string, object?> Run(string size, int seq, int batch, bool train)
+    private static BertConfig LoadConfig(string path)
     {
-        var config = BertConfig.Preset(size);
+        // Only the sizes are taken: the model measured is a BertModel of that shape (RoBERTa's differs in position ids alone).
+        var config = BertConfig.Load(Directory.Exists(path) ? Path.Combine(path, "config.json") : path);
+        return config.ModelType == "bert" ? config : config with { ModelType = "bert", MaxPositionEmbeddings = Math.Max(512, config.MaxLength) };
+    }
+
+    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, JsonElement? peerJson)
+    {
         var model = BertModel.Create(config, seed: 0);
         var rng = new Rng(1);
         var ids = new int[batch * seq];
-        for (var i = 0; i < ids.Length; i++) ids[i] = rng.NextInt(1000, config.VocabSize);
+        var low = config.VocabSize > 2000 ? 1000 : 1;   // the peer draws from [1000, vocab); small vocabularies from [1, vocab)
+        for (var i = 0; i < ids.Length; i++) ids[i] = rng.NextInt(low, config.VocabSize);
         var input = new EncoderInput(ids, Enumerable.Repeat(1, ids.Length).ToArray(), batch, seq, new int[ids.Length]);
         var tokens = batch * seq;
         var result = new Dictionary<string, object?>
         {
             ["model"] = "BertModel",
             ["config"] = size,
+            ["repeats"] = iterations,
             ["num_hidden_layers"] = config.NumHiddenLayers,
             ["hidden_size"] = config.HiddenSize,
             ["num_attention_heads"] = config.NumAttentionHeads,
@@ -87,7 +149,7 @@ internal static class BenchBert
         };
 
         model.Eval();
-        var forward = Time(() =>
+        var forward = Time(iterations, () =>
         {
             using var _ = Autograd.NoGrad();
             model.Forward(input);
@@ -99,7 +161,7 @@ internal static class BenchBert
             model.Train();
             var optimizer = new AdamW(model.NamedParameters(), learningRate: 1e-4, weightDecay: 0.01);
             var split = new List<(double FwdBwd, double Step)>();
-            var steps = Time(() =>
+            var steps = Time(iterations, () =>
             {
                 var clock = Stopwatch.StartNew();
                 var output = model.Encode(input);
@@ -119,22 +181,24 @@ internal static class BenchBert
             result["train_step"] = trainSummary;
         }
 
-        if (seq == 512 && Peer.TryGetValue((size, batch), out var peer))
+        var peer = peerJson is { } pj ? PeerFromJson(pj, size, batch, seq) : seq == 512 && Peer.TryGetValue((size, batch), out var p) ? p : null;
+        if (peer is { } known)
         {
-            var fwdRatio = (double)((Dictionary<string, object?>)result["forward"]!)["tokens_per_s"]! / peer.Forward;
-            var peerInfo = new Dictionary<string, object?> { ["forward_tokens_per_s"] = peer.Forward, ["train_step_tokens_per_s"] = peer.Train, ["forward_ratio"] = fwdRatio };
-            if (result.TryGetValue("train_step", out var ts) && ts is Dictionary<string, object?> tsd)
-                peerInfo["train_step_ratio"] = (double)tsd["tokens_per_s"]! / peer.Train;
+            var fwdRatio = (double)((Dictionary<string, object?>)result["forward"]!)["tokens_per_s"]! / known.Forward;
+            var peerInfo = new Dictionary<string, object?> { ["source"] = known.Source, ["forward_tokens_per_s"] = known.Forward, ["forward_ratio"] = fwdRatio };
+            if (known.Train > 0) peerInfo["train_step_tokens_per_s"] = known.Train;
+            if (known.Train > 0 && result.TryGetValue("train_step", out var ts) && ts is Dictionary<string, object?> tsd)
+                peerInfo["train_step_ratio"] = (double)tsd["tokens_per_s"]! / known.Train;
             result["torch_peer"] = peerInfo;
         }
         return result;
     }
 
-    private static List<double> Time(Action iteration)
+    private static List<double> Time(int iterations, Action iteration)
     {
         for (var i = 0; i < Warmup; i++) iteration();
         var times = new List<double>();
-        for (var i = 0; i < Iterations; i++)
+        for (var i = 0; i < iterations; i++)
         {
             var clock = Stopwatch.StartNew();
             iteration();
@@ -146,7 +210,26 @@ internal static class BenchBert
     private static Dictionary<string, object?> Summary(List<double> times, int tokens)
     {
         var median = Median(times);
-        return new Dictionary<string, object?> { ["median_s"] = median, ["tokens_per_s"] = tokens / median, ["times_s"] = times };
+        var sorted = times.Order().ToList();
+        return new Dictionary<string, object?>
+        {
+            ["median_s"] = median,
+            ["tokens_per_s"] = tokens / median,
+            ["times_s"] = times,
+            ["min_s"] = sorted[0],
+            ["max_s"] = sorted[^1],
+            ["iqr_s"] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25),
+            ["spread_pct"] = 100 * (sorted[^1] - sorted[0]) / median,
+        };
+    }
+
+    /// <summary>Linear-interpolated quantile of sorted values (numpy's default).</summary>
+    private static double Quantile(List<double> sorted, double q)
+    {
+        var pos = q * (sorted.Count - 1);
+        var lo = (int)Math.Floor(pos);
+        var hi = Math.Min(sorted.Count - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     private static double Median(IEnumerable<double> values)
@@ -159,11 +242,16 @@ internal static class BenchBert
     {
         var fwd = (Dictionary<string, object?>)r["forward"]!;
         Console.WriteLine($"BertModel {r["config"]} batch {r["batch"]} × seq {r["seq_len"]}, {r["threads"]} thread(s), {r["gemm_backend"]}");
-        Console.WriteLine($"  forward:    {(double)fwd["median_s"]!:F3} s/iter, {(double)fwd["tokens_per_s"]!:F0} tok/s");
+        var tokens = (int)r["tokens_per_iter"]!;
+        Console.WriteLine($"  forward:    {(double)fwd["median_s"]!:F3} s/iter, {(double)fwd["tokens_per_s"]!:F0} tok/s {Spread(fwd, tokens)}");
         if (r.TryGetValue("train_step", out var ts) && ts is Dictionary<string, object?> t)
-            Console.WriteLine($"  train_step: {(double)t["median_s"]!:F3} s/iter ({(double)t["fwd_bwd_median_s"]!:F3} fwd+bwd, {(double)t["adamw_step_median_s"]!:F3} AdamW), {(double)t["tokens_per_s"]!:F0} tok/s");
+            Console.WriteLine($"  train_step: {(double)t["median_s"]!:F3} s/iter ({(double)t["fwd_bwd_median_s"]!:F3} fwd+bwd, {(double)t["adamw_step_median_s"]!:F3} AdamW), {(double)t["tokens_per_s"]!:F0} tok/s {Spread(t, tokens)}");
         if (r.TryGetValue("torch_peer", out var p) && p is Dictionary<string, object?> peer)
-            Console.WriteLine($"  vs torch-peer: forward ×{(double)peer["forward_ratio"]!:F2}" +
-                (peer.TryGetValue("train_step_ratio", out var tr) ? $", train_step ×{(double)tr!:F2}" : ""));
+            Console.WriteLine($"  torch-peer ({peer["source"]}): forward {(double)peer["forward_tokens_per_s"]!:F0} tok/s, ours ×{(double)peer["forward_ratio"]!:F2}" +
+                (peer.TryGetValue("train_step_ratio", out var tr) ? $"; train_step {(double)peer["train_step_tokens_per_s"]!:F0} tok/s, ours ×{(double)tr!:F2}" : ""));
     }
+
+    /// <summary>"(range 9800–10400 tok/s, spread 6% of the median, n 5)": the range over the timed repeats.</summary>
+    private static string Spread(Dictionary<string, object?> figure, int tokens) =>
+        $"(range {tokens / (double)figure["max_s"]!:F0}–{tokens / (double)figure["min_s"]!:F0} tok/s, spread {(double)figure["spread_pct"]!:F0}% of the median, n {((List<double>)figure["times_s"]!).Count})";
 }

@@ -9,6 +9,9 @@ public sealed partial record BertConfig
     /// <summary>L4 H256 A4 I1024 (the torch-peer "mini"; google/bert_uncased_L-4_H-256_A-4).</summary>
     public static BertConfig Mini(int vocabSize = BertVocabSize) => Sized(4, 256, 4, 1024, vocabSize);
 
+    /// <summary>L6 H384 A12 I1536 (the MiniLM-L6-H384 shape, e.g. sentence-transformers/all-MiniLM-L6-v2).</summary>
+    public static BertConfig MiniLm(int vocabSize = BertVocabSize) => Sized(6, 384, 12, 1536, vocabSize);
+
     /// <summary>L4 H512 A8 I2048 (the torch-peer "small"; google/bert_uncased_L-4_H-512_A-8).</summary>
     public static BertConfig Small(int vocabSize = BertVocabSize) => Sized(4, 512, 8, 2048, vocabSize);
 
@@ -22,15 +25,16 @@ public sealed partial record BertConfig
     public static BertConfig Scratch(int vocabSize, int layers = 2, int hidden = 128, int heads = 2, int? intermediate = null, int maxLength = 512) =>
         Sized(layers, hidden, heads, intermediate ?? 4 * hidden, vocabSize) with { MaxPositionEmbeddings = maxLength };
 
-    /// <summary>A preset by name: tiny, mini, small, medium (L8 H512 A8 I2048) or base.</summary>
+    /// <summary>A preset by name: tiny, mini, minilm, small, medium (L8 H512 A8 I2048) or base.</summary>
     public static BertConfig Preset(string name, int vocabSize = BertVocabSize) => name switch
     {
         "tiny" => Scratch(vocabSize),
         "mini" => Mini(vocabSize),
+        "minilm" => MiniLm(vocabSize),
         "small" => Small(vocabSize),
         "medium" => Sized(8, 512, 8, 2048, vocabSize),
         "base" => Base(vocabSize),
-        _ => throw new ArgumentException($"unknown model size \"{name}\" (tiny, mini, small, medium, base)", nameof(name)),
+        _ => throw new ArgumentException($"unknown model size \"{name}\" (tiny, mini, minilm, small, medium, base)", nameof(name)),
     };
 
     /// <summary>

@@ -23,12 +23,27 @@ public sealed class BertEncoder : Module
 
     public IReadOnlyList<BertLayer> Layers { get; }
 
+    // The inference path's buffers, kept between calls; a concurrent call that finds them taken makes its own.
+    private BertInference? spare;
+
     /// <summary>
-    /// (B, T, H) → (B, T, H). When <paramref name="hiddenStates"/> is given, the input and every layer's output are
+    /// (B, T, H) → (B, T, H); in eval mode with nothing to record, through <see cref="BertInference"/>. When <paramref name="hiddenStates"/> is given, the input and every layer's output are
     /// appended to it (transformers' <c>output_hidden_states</c>: index 0 is the embedding output).
     /// </summary>
     public Tensor Forward(Tensor hidden, AttentionInputs inputs, List<Tensor>? hiddenStates = null)
     {
+        if (BertInference.Applies(this, hidden))
+        {
+            var inference = Interlocked.Exchange(ref spare, null) ?? new BertInference();
+            try
+            {
+                return inference.Run(Layers, hidden, inputs, hiddenStates);
+            }
+            finally
+            {
+                spare = inference;
+            }
+        }
         hiddenStates?.Add(hidden);
         foreach (var layer in Layers)
         {

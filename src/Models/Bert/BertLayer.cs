@@ -63,6 +63,9 @@ public sealed class BertIntermediate : Module
 
     public Linear Dense { get; }
 
+    /// <summary>The config's <c>hidden_act</c>.</summary>
+    public string HiddenAct => activation;
+
     public Tensor Forward(Tensor hidden) => Activation.Apply(activation, Dense.Forward(hidden));
 }
 

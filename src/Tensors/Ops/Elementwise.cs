@@ -180,7 +180,11 @@ public static partial class Ops
         else dst[dOff] += other[oOff] * TensorPrimitives.Sum(g);
     }
 
-    /// <summary>Runs body(start, end) over [0, length) in per-thread chunks for big element-wise loops.</summary>
+    /// <summary>
+    /// Runs body(start, end) over [0, length) in per-thread chunks for big element-wise loops. Chunks start at
+    /// multiples of 64 elements so that which elements take a kernel's vector body and which its scalar tail does
+    /// not depend on the thread count (the two may round differently).
+    /// </summary>
     private static void Chunked(int length, Action<int, int> body)
     {
         const int Block = 1 << 14;
@@ -189,6 +193,7 @@ public static partial class Ops
             body(0, length);
             return;
         }
-        Parallelism.For(length, 1, body);
+        const int Align = 64;
+        Parallelism.For((length + Align - 1) / Align, Align, (s, e) => body(s * Align, Math.Min(length, e * Align)));
     }
 }

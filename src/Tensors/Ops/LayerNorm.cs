@@ -26,7 +26,7 @@ public static partial class Ops
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormRow(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float eps, Span<float> y, out float mean, out float rstd)
+    internal static void LayerNormRow(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float eps, Span<float> y, out float mean, out float rstd)
     {
         var c = x.Length;
         mean = TensorPrimitives.Sum(x) / c;
@@ -41,14 +41,20 @@ public static partial class Ops
     /// With n = (x − μ)·rstd and dn = dy ⊙ w (llm.c layernorm_backward):
     /// dbias += dy, dweight += n ⊙ dy, dx += rstd·(dn − mean(dn) − n·mean(dn ⊙ n)).
     /// </summary>
+    /// <summary>Rows per dweight/dbias partial in backward: a fixed partition, so the sum is the same at any thread count.</summary>
+    private const int RowsPerPartial = 32;
+
     private static void LayerNormBackward(Tensor x, Tensor weight, Tensor bias, float[] dy, float[] mean, float[] rstd, int rows, int c)
     {
         var fresh = false;
         var dx = x.RequiresGrad ? x.GradBuffer(out fresh) : null;
         var wantParams = weight.RequiresGrad || bias.RequiresGrad;
-        // Rows split over threads; each chunk sums its own dweight/dbias partials, added up afterwards.
-        var partials = new List<(float[] Dw, float[] Db)>();
-        Parallelism.For(rows, 10L * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        // Deterministic at any thread count: rows fall into fixed blocks (not one chunk per thread), each block sums
+        // its own dweight/dbias partial, and the partials are added in block order once every block is done.
+        var blocks = (rows + RowsPerPartial - 1) / RowsPerPartial;
+        var partialW = wantParams ? new float[blocks * c] : null;
+        var partialB = wantParams ? new float[blocks * c] : null;
+        Parallelism.For(blocks, 10L * c * RowsPerPartial, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (startBlock, endBlock) =>
         {
             var scratch = ArrayPool<float>.Shared.Rent(3 * c);
             try
@@ -56,47 +62,49 @@ public static partial class Ops
                 var n = scratch.AsSpan(0, c);
                 var dn = scratch.AsSpan(c, c);
                 var tmp = scratch.AsSpan(2 * c, c);
-                var dw = wantParams ? new float[c] : null;
-                var db = wantParams ? new float[c] : null;
-                for (var r = start; r < end; r++)
+                for (var block = startBlock; block < endBlock; block++)
                 {
-                    var dyr = dy.AsSpan(r * c, c);
-                    TensorPrimitives.Subtract(x.Data.AsSpan(r * c, c), mean[r], n);
-                    TensorPrimitives.Multiply(n, rstd[r], n);
-                    if (wantParams)
+                    var dw = wantParams ? partialW.AsSpan(block * c, c) : default;
+                    var db = wantParams ? partialB.AsSpan(block * c, c) : default;
+                    for (var r = block * RowsPerPartial; r < Math.Min(rows, (block + 1) * RowsPerPartial); r++)
                     {
-                        TensorPrimitives.Add(db, dyr, db);
-                        TensorPrimitives.MultiplyAdd(n, dyr, dw, dw);
+                        var dyr = dy.AsSpan(r * c, c);
+                        TensorPrimitives.Subtract(x.Data.AsSpan(r * c, c), mean[r], n);
+                        TensorPrimitives.Multiply(n, rstd[r], n);
+                        if (wantParams)
+                        {
+                            TensorPrimitives.Add(db, dyr, db);
+                            TensorPrimitives.MultiplyAdd(n, dyr, dw, dw);
+                        }
+                        if (dx is null) continue;
+                        TensorPrimitives.Multiply(dyr, weight.Data, dn);
+                        var dnMean = TensorPrimitives.Sum(dn) / c;
+                        var dnNormMean = TensorPrimitives.Dot(dn, n) / c;
+                        TensorPrimitives.MultiplyAdd(n, -dnNormMean, dn, tmp);   // dn − n·mean(dn ⊙ n)
+                        TensorPrimitives.Subtract(tmp, dnMean, tmp);             //    − mean(dn)
+                        var dxr = dx.AsSpan(r * c, c);
+                        if (fresh) TensorPrimitives.Multiply(tmp, rstd[r], dxr);
+                        else TensorPrimitives.MultiplyAdd(tmp, rstd[r], dxr, dxr);
                     }
-                    if (dx is null) continue;
-                    TensorPrimitives.Multiply(dyr, weight.Data, dn);
-                    var dnMean = TensorPrimitives.Sum(dn) / c;
-                    var dnNormMean = TensorPrimitives.Dot(dn, n) / c;
-                    TensorPrimitives.MultiplyAdd(n, -dnNormMean, dn, tmp);   // dn − n·mean(dn ⊙ n)
-                    TensorPrimitives.Subtract(tmp, dnMean, tmp);             //    − mean(dn)
-                    var dxr = dx.AsSpan(r * c, c);
-                    if (fresh) TensorPrimitives.Multiply(tmp, rstd[r], dxr);
-                    else TensorPrimitives.MultiplyAdd(tmp, rstd[r], dxr, dxr);
                 }
-                if (wantParams)
-                    lock (partials) partials.Add((dw!, db!));
             }
             finally
             {
                 ArrayPool<float>.Shared.Return(scratch);
             }
         });
-        foreach (var (dw, db) in partials)
+        if (!wantParams) return;
+        for (var block = 0; block < blocks; block++)
         {
             if (weight.RequiresGrad)
             {
                 var g = weight.GradSpan();
-                TensorPrimitives.Add(g, dw, g);
+                TensorPrimitives.Add(g, partialW.AsSpan(block * c, c), g);
             }
             if (bias.RequiresGrad)
             {
                 var g = bias.GradSpan();
-                TensorPrimitives.Add(g, db, g);
+                TensorPrimitives.Add(g, partialB.AsSpan(block * c, c), g);
             }
         }
     }
