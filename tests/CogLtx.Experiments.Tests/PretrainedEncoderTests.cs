@@ -96,5 +96,6 @@ public sealed class PretrainedEncoderTests
         Assert.Contains("config.json", e.Message);
         var missing = Assert.Throws<ExperimentConfigException>(() => ExperimentData.Prepare(Config("synthetic-cls", Path.Combine(empty.Path, "nope"), "head"), run.Path, null));
         Assert.Contains("encoder.pretrained", missing.Message);
+        Assert.Contains("minilm", missing.Message);
     }
 }

