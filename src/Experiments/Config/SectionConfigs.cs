@@ -150,8 +150,13 @@ public sealed record CogLtxConfig
     /// <summary>How documents without given sentences are split: sentence (mode S) or dp (mode D, 20News).</summary>
     public Splitter.SplitMode SplitMode { get; init; } = Splitter.SplitMode.Sentence;
 
-    /// <summary>Supporting facts from the released heuristic (default) or the paper's top-2 fine scores (spec §9.10).</summary>
-    public Training.Inference.SupportingFactMode SupportingFacts { get; init; } = Training.Inference.SupportingFactMode.Heuristic;
+    /// <summary>
+    /// Supporting facts from the released heuristic or the paper's top-2 fine scores (spec §9.10); null (default): as
+    /// the data implies, the rule <c>cogltx train</c> follows too (<see cref="Training.Jobs.JobSetup.TaskFor"/>:
+    /// the heuristic for sentences with paragraph titles, top-2 otherwise). Left out of the JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Training.Inference.SupportingFactMode? SupportingFacts { get; init; }
 
     internal void Validate(ConfigErrors errors)
     {

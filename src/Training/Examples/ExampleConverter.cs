@@ -38,7 +38,7 @@ public sealed class ExampleConverter
         this.tokenizer = tokenizer;
         this.setup = setup.Validate();
         this.options = options.Validate();
-        SlotPositions = CheckSlots();
+        SlotPositions = SlotPositionsOf(tokenizer, this.setup);
     }
 
     /// <summary>z+ position of each query slot word (1, 2, … after [CLS]).</summary>
@@ -224,9 +224,15 @@ public sealed class ExampleConverter
         return i < 0 ? null : i;
     }
 
-    // Every slot word must be one token, so that slot k sits at z+ position k + 1.
-    private Dictionary<string, int> CheckSlots()
+    /// <summary>
+    /// z+ position of each of <paramref name="setup"/>'s query slot words (1, 2, … after [CLS]). Every slot word must be
+    /// one known token of <paramref name="tokenizer"/>, so that slot k sits at position k + 1 (spec §2); otherwise
+    /// <see cref="InvalidDataException"/> names the word.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> SlotPositionsOf(ITokenizer tokenizer, TaskSetup setup)
     {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(setup);
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         if (setup.QuerySlots.Count == 0) return positions;
         var prefix = string.Concat(setup.QuerySlots.Select(s => s + " "));
@@ -234,9 +240,9 @@ public sealed class ExampleConverter
         for (var i = 0; i < setup.QuerySlots.Count; i++)
         {
             var alone = tokenizer.Tokenize(setup.QuerySlots[i]);
-            if (alone.Count != 1 || tokens.Count <= i || tokens[i].End > prefix.Length)
+            if (alone.Count != 1 || alone[0].Id == tokenizer.Specials.Unk || tokens.Count <= i || tokens[i].End > prefix.Length)
                 throw new InvalidDataException(
-                    $"query slot \"{setup.QuerySlots[i]}\" is not a single token of this tokenizer ({alone.Count} tokens); " +
+                    $"query slot \"{setup.QuerySlots[i]}\" is not a single known token of this tokenizer ({alone.Count} tokens); " +
                     "add it to the vocabulary or remove it from the task's query slots");
             positions[setup.QuerySlots[i]] = i + 1;
         }
