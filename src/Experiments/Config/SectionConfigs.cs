@@ -9,8 +9,8 @@ public sealed record DatasetConfig
     /// <summary>The data sets an experiment can name.</summary>
     public static IReadOnlyList<string> Known { get; } = [SyntheticCls, SyntheticQa, "20news", "hotpotqa", "movie-reviews", "hyperpartisan", "bbc"];
 
-    public const string SyntheticCls = "synthetic-cls";
-    public const string SyntheticQa = "synthetic-qa";
+    public const string SyntheticCls = Training.Jobs.DataSpec.SyntheticCls;
+    public const string SyntheticQa = Training.Jobs.DataSpec.SyntheticQa;
 
     /// <summary>synthetic-cls, synthetic-qa (generated, no download), or a known real data set read from the data directory.</summary>
     public string Name { get; init; } = SyntheticCls;
