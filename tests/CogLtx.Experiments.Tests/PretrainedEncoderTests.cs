@@ -43,10 +43,10 @@ public sealed class PretrainedEncoderTests
         using var run = new TempDir();
         var data = ExperimentData.Prepare(Config("synthetic-qa", WritePretrained(model.Path), "cogltx"), run.Path, null);
 
-        Assert.Equal(30522, data.Tokenizer.VocabSize);
-        Assert.Equal(Path.GetFullPath(model.Path), data.PretrainedDir);
+        Assert.Equal(30522, data.Job.Tokenizer.VocabSize);
+        Assert.Equal(Path.GetFullPath(model.Path), data.Job.PretrainedDir);
         Assert.False(Directory.Exists(Path.Combine(run.Path, ExperimentData.TokenizerFolder)));
-        Assert.Equal(16, data.ModelConfig.HiddenSize);
+        Assert.Equal(16, data.Job.ModelConfig.HiddenSize);
         var bertBase = TokenizerLoader.Load(Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "tokenizers", "bert-base-uncased"));
         var example = data.Test[0];
         Assert.Equal(bertBase.Tokenize(example.Source.Text).Select(t => t.Id), example.Input.DocumentIds);
@@ -61,8 +61,8 @@ public sealed class PretrainedEncoderTests
         var data = ExperimentData.Prepare(Config("synthetic-cls", dir, "cogltx", "head"), run.Path, null);
         var saved = ModelLoader.ReadWeights(dir).Tensors;
 
-        var a = data.CreateModels(42);
-        var b = data.CreateModels(42);
+        var a = data.Job.CreateModels(42);
+        var b = data.Job.CreateModels(42);
         var reasoner = a.Reasoner.NamedParameters().ToDictionary(p => p.Name, p => p.Value);
         var judge = a.Judge.NamedParameters().ToDictionary(p => p.Name, p => p.Value);
         foreach (var name in new[] { "embeddings.word_embeddings.weight", "encoder.layer.0.attention.self.query.weight", "encoder.layer.0.output.LayerNorm.bias" })

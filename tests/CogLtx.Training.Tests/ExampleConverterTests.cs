@@ -112,7 +112,10 @@ public sealed class ExampleConverterTests
     {
         var tokenizer = WordPieceTokenizer.FromVocab(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "y", "##es", "no"], lowercase: true);
         var error = Assert.Throws<InvalidDataException>(() => new ExampleConverter(tokenizer, new TaskSetup { QuerySlots = ["yes", "no"] }, Options));
-        Assert.Contains("query slot \"yes\" is not a single token", error.Message);
+        Assert.Contains("query slot \"yes\" is not a single known token", error.Message);
+        // one token, but [UNK]: a vocabulary without the word (a pretrained one that lacks it)
+        var unknown = Assert.Throws<InvalidDataException>(() => new ExampleConverter(tokenizer, new TaskSetup { QuerySlots = ["no", "none"] }, Options));
+        Assert.Contains("query slot \"none\" is not a single known token", unknown.Message);
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 using CogLtx.Data;
 using CogLtx.Judge;
-using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tasks;
 using CogLtx.Training.Evaluation;
 using CogLtx.Training.Inference;
+using CogLtx.Training.Jobs;
 using CogLtx.Training.Recipes;
 
 namespace CogLtx.Training.Tests;
@@ -73,7 +73,7 @@ public sealed class InferenceTests
         var models = task.CreateModels();
         new JointTrainer(models, task.Convert(models), TinyTask.Training with { Epochs = 1 }, null).Train();
         var test = task.Convert(models, task.Dataset.Test);
-        var report = Evaluator.Evaluate(models, test, decoding: SpanDecodingOptions.HotpotQa);
+        var report = Evaluator.Evaluate(models, test);
         Assert.Equal(3, report.Count);
         Assert.NotNull(report.Answer);
         Assert.NotNull(report.SupportingFacts);
@@ -92,7 +92,7 @@ public sealed class InferenceTests
         {
             Data = "synthetic-qa",
             Synthetic = new SyntheticOptions { TrainCount = 4, TestCount = 2, MinTokens = 300, MaxTokens = 400, LateEvidenceStart = 150, EarlyEvidenceEnd = 100, Seed = 9 },
-            Model = new ModelRecipe { Layers = 1, Hidden = 32, Heads = 2, Intermediate = 64 },
+            Model = new EncoderSpec { Layers = 1, Hidden = 32, Heads = 2, Intermediate = 64 },
             Cogltx = TinyTask.Options,
             Training = TinyTask.Training with { Epochs = 2, StopAfterSteps = 3 },
         };

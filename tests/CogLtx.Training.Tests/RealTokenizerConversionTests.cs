@@ -136,7 +136,7 @@ public sealed class RealTokenizerConversionTests
         }
     }
 
-    private static string FixtureTokenizer(string name, [CallerFilePath] string source = "")
+    internal static string FixtureTokenizer(string name, [CallerFilePath] string source = "")
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
             for (var dir = new DirectoryInfo(start); dir is not null && start.Length > 0; dir = dir.Parent)

@@ -31,7 +31,7 @@ internal static class TrainCommand
         var lrReasoner = new Option<double?>("--lr-reasoner") { Description = "Reasoner peak learning rate (paper 1e-4)" };
         var latent = new Option<bool>("--latent") { Description = "No relevance labels: relabel by interventions (spec §5.4)" };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of sampling, dropout and initialisation" };
-        var pretrained = new Option<string>("--pretrained") { Description = "Hugging Face checkpoint folder to start both encoders from" };
+        var pretrained = new Option<string>("--pretrained") { Description = "Pretrained model name (minilm, arctic-xs) or Hugging Face checkpoint folder to start both encoders from" };
         var tokenizer = new Option<string>("--tokenizer") { Description = "Tokenizer folder (default: built from the training data)" };
         var layers = new Option<int?>("--layers") { Description = "Fresh encoder: layers" };
         var hidden = new Option<int?>("--hidden") { Description = "Fresh encoder: hidden size" };

@@ -9,8 +9,8 @@ public sealed record DatasetConfig
     /// <summary>The data sets an experiment can name.</summary>
     public static IReadOnlyList<string> Known { get; } = [SyntheticCls, SyntheticQa, "20news", "hotpotqa", "movie-reviews", "hyperpartisan", "bbc"];
 
-    public const string SyntheticCls = "synthetic-cls";
-    public const string SyntheticQa = "synthetic-qa";
+    public const string SyntheticCls = Training.Jobs.DataSpec.SyntheticCls;
+    public const string SyntheticQa = Training.Jobs.DataSpec.SyntheticQa;
 
     /// <summary>synthetic-cls, synthetic-qa (generated, no download), or a known real data set read from the data directory.</summary>
     public string Name { get; init; } = SyntheticCls;
@@ -150,8 +150,13 @@ public sealed record CogLtxConfig
     /// <summary>How documents without given sentences are split: sentence (mode S) or dp (mode D, 20News).</summary>
     public Splitter.SplitMode SplitMode { get; init; } = Splitter.SplitMode.Sentence;
 
-    /// <summary>Supporting facts from the released heuristic (default) or the paper's top-2 fine scores (spec §9.10).</summary>
-    public Training.Inference.SupportingFactMode SupportingFacts { get; init; } = Training.Inference.SupportingFactMode.Heuristic;
+    /// <summary>
+    /// Supporting facts from the released heuristic or the paper's top-2 fine scores (spec §9.10); null (default): as
+    /// the data implies, the rule <c>cogltx train</c> follows too (<see cref="Training.Jobs.JobSetup.TaskFor"/>:
+    /// the heuristic for sentences with paragraph titles, top-2 otherwise). Left out of the JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Training.Inference.SupportingFactMode? SupportingFacts { get; init; }
 
     internal void Validate(ConfigErrors errors)
     {

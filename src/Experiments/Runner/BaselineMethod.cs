@@ -73,15 +73,16 @@ internal static class BaselineMethod
     /// inputs: CogLTX draws n2 + n3 reasoner inputs per example and epoch (spec §5.3).
     /// </summary>
     public static int Epochs(ExperimentConfig config, ExperimentData data) =>
-        config.Baselines.Epochs ?? config.Training.Epochs * Math.Max(1, data.CogLtxOptions.PromisingSamples + data.CogLtxOptions.RandomSamples);
+        config.Baselines.Epochs ?? config.Training.Epochs * Math.Max(1, data.Job.Options.PromisingSamples + data.Job.Options.RandomSamples);
 
     /// <summary>The named baseline on a fresh copy of CogLTX's initial reasoner.</summary>
     public static LongTextBaseline Create(string name, MethodContext context)
     {
         var (config, data) = (context.Config, context.Data);
-        var models = data.CreateModels(config.Training.Seed);
+        var models = data.Job.CreateModels(config.Training.Seed);
         var reasoner = models.Reasoner;
-        var specials = data.Tokenizer.Specials;
+        var specials = data.Job.Tokenizer.Specials;
+        var decoding = data.Job.Setup.Decoding;
         var b = config.Baselines;
         return name switch
         {
@@ -91,15 +92,15 @@ internal static class BaselineMethod
             MethodNames.SlidingMean => Slide(Pooling.Mean),
             MethodNames.SlidingMax or MethodNames.SlidingWindow => Slide(Pooling.Max),
             MethodNames.Longformer => LongformerBaseline.FromReasoner(reasoner, specials, b.LongformerMaxLength, b.LongformerAttentionWindow,
-                models.ReasonerRng, context.Decoding, name),
+                models.ReasonerRng, decoding, name),
             _ => throw new ExperimentConfigException($"methods: \"{name}\" is not a baseline"),
         };
 
         LongTextBaseline Truncate(TruncationKind kind) =>
-            new TruncationBaseline(reasoner, new Truncation(kind, b.HeadTokens), specials, b.MaxLength, name) { DropoutRng = models.ReasonerRng, Decoding = context.Decoding };
+            new TruncationBaseline(reasoner, new Truncation(kind, b.HeadTokens), specials, b.MaxLength, name) { DropoutRng = models.ReasonerRng, Decoding = decoding };
 
         LongTextBaseline Slide(Pooling pooling) =>
-            new SlidingWindowBaseline(reasoner, b.WindowStride, pooling, specials, b.MaxLength, name) { DropoutRng = models.ReasonerRng, Decoding = context.Decoding };
+            new SlidingWindowBaseline(reasoner, b.WindowStride, pooling, specials, b.MaxLength, name) { DropoutRng = models.ReasonerRng, Decoding = decoding };
     }
 
     /// <summary>Classification: the class id. QA: the span's text in the document ("yes"/"no"/"noanswer" for slots, "" when nothing is found).</summary>

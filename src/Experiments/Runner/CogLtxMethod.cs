@@ -3,15 +3,15 @@ using System.Globalization;
 using CogLtx.Experiments.Config;
 using CogLtx.Nn;
 using CogLtx.Text.Documents;
-using CogLtx.Text.Tasks;
 using CogLtx.Training;
-using CogLtx.Training.Inference;
+using CogLtx.Training.Evaluation;
 
 namespace CogLtx.Experiments.Runner;
 
 /// <summary>
 /// CogLTX in an experiment: judge and reasoner trained jointly (from scratch or from the pretrained encoder) (<see cref="JointTrainer"/>, resumed from
-/// its checkpoint after an interruption), then MemRecall + reasoner on every test document (<see cref="CogLtxPredictor"/>).
+/// its checkpoint after an interruption), then MemRecall + reasoner on every test document, decoded as the task setup
+/// says (<see cref="Evaluator"/>, as <c>cogltx train</c> evaluates).
 /// Besides the task metrics it reports MemRecall's recall of the gold-relevant blocks and the tokens it reads.
 /// </summary>
 internal static class CogLtxMethod
@@ -35,7 +35,7 @@ internal static class CogLtxMethod
         }
         else
         {
-            var fresh = data.CreateModels(config.Training.Seed);
+            var fresh = data.Job.CreateModels(config.Training.Seed);
             trainer = new JointTrainer(fresh, Convert(fresh), options, checkpoints);
         }
         var epochs = config.Training.Epochs;
@@ -52,47 +52,24 @@ internal static class CogLtxMethod
 
         clock.Restart();
         var models = trainer.Models;
-        models.Eval();
-        var predictor = new CogLtxPredictor(models, context.Decoding, config.Cogltx.SupportingFacts);
-        var converter = new ExampleConverter(models.Tokenizer, models.Setup, models.Options);
-        var counter = new BlockIdCounter();
-        var predictions = new List<MethodPrediction>(data.Test.Count);
-        var recalls = new List<double>();
-        var tokensRead = new List<int>();
-        for (var i = 0; i < data.Test.Count; i++)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var example = converter.Convert(data.Test[i].Source, counter)[0];
-            IReadOnlyList<KeyBlock> keyBlocks;
-            if (data.IsSpanQa)
-            {
-                var p = predictor.Answer(example, useMemRecall: true, context.CancellationToken);
-                predictions.Add(new MethodPrediction(Answer: p.Kind == AnswerKind.NoAnswer ? "noanswer" : p.Answer, SupportingFacts: p.SupportingFacts));
-                keyBlocks = p.KeyBlocks;
-            }
-            else
-            {
-                var p = predictor.Classify(example, useMemRecall: true, context.CancellationToken);
-                predictions.Add(new MethodPrediction(Label: p.LabelId));
-                keyBlocks = p.KeyBlocks;
-            }
-            var selected = keyBlocks.Select(k => k.Position).ToHashSet();
-            if (example.GoldRelevant.Count > 0) recalls.Add(example.GoldRelevant.Count(b => selected.Contains(b.Position)) / (double)example.GoldRelevant.Count);
-            tokensRead.Add(example.Blocks.AllBlocks.Where(b => b.Kind == BlockKind.Query || selected.Contains(b.Position)).Sum(b => b.Length));
-            context.Report(name, "evaluate", (i + 1.0) / data.Test.Count, $"{i + 1}/{data.Test.Count} documents");
-        }
+        var test = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(data.Test.Select(e => e.Source), new BlockIdCounter());
+        var report = Evaluator.Evaluate(models, test, progress: new Sink<int>(n => context.Report(name, "evaluate", (double)n / test.Count, $"{n}/{test.Count} documents")),
+            cancellationToken: context.CancellationToken);
+        var predictions = report.Examples.Select(r => data.IsSpanQa
+            ? new MethodPrediction(Answer: r.Prediction, SupportingFacts: r.SupportingFacts)
+            : new MethodPrediction(Label: r.Label)).ToList();
         var evalSeconds = clock.Elapsed.TotalSeconds;
         var threshold = config.Evaluation.LongThreshold;
         var (metrics, outcomes) = data.IsSpanQa
             ? Scoring.SpanQa(data.Test, predictions, threshold)
             : Scoring.Classification(data.Test, predictions, threshold);
         context.WritePredictions(predictions, outcomes);
-        if (recalls.Count > 0) metrics["relevant_recall"] = recalls.Average();
-        var recall = recalls.Count > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"MemRecall put {recalls.Average():P0} of the gold-relevant blocks into z; ")
-            : "";
+        if (!double.IsNaN(report.RelevantRecall)) metrics["relevant_recall"] = report.RelevantRecall;
+        var recall = double.IsNaN(report.RelevantRecall)
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"MemRecall put {report.RelevantRecall:P0} of the gold-relevant blocks into z; ");
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"{epochs} epochs, {result.TotalSteps} optimizer steps (judge + reasoner); {recall}the reasoner read {tokensRead.Average():0} tokens per document");
+            $"{epochs} epochs, {result.TotalSteps} optimizer steps (judge + reasoner); {recall}the reasoner read {report.MeanSelectedTokens:0} tokens per document");
         return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note);
     }
 

@@ -66,7 +66,7 @@ public sealed class ExperimentRunner
         progress?.Report(new ExperimentProgress("data", "prepare", 0, $"loading {config.Dataset.Name}"));
         var data = ExperimentData.Prepare(config, outDir, options.DataDir);
         progress?.Report(new ExperimentProgress("data", "prepare", 1,
-            $"{data.Train.Count} train / {data.Test.Count} test documents, vocabulary {data.Tokenizer.VocabSize}"));
+            $"{data.Train.Count} train / {data.Test.Count} test documents, vocabulary {data.Job.Tokenizer.VocabSize}"));
 
         var methods = new List<MethodResult>();
         var reused = new List<string>();
@@ -174,9 +174,9 @@ public sealed class ExperimentRunner
             ["test_examples"] = data.Test.Count.ToString(inv),
             ["long_test_examples"] = data.Test.Count(e => Scoring.IsLong(e.DocumentTokens, config.Evaluation.LongThreshold)).ToString(inv),
             ["mean_test_tokens"] = data.Test.Average(e => e.DocumentTokens).ToString("0", inv),
-            ["vocab"] = data.Tokenizer.VocabSize.ToString(inv),
-            ["encoder"] = data.PretrainedDir is { } dir
-                ? $"L{data.ModelConfig.NumHiddenLayers} H{data.ModelConfig.HiddenSize} A{data.ModelConfig.NumAttentionHeads} I{data.ModelConfig.IntermediateSize} pretrained ({config.Encoder.Pretrained}: {dir})"
+            ["vocab"] = data.Job.Tokenizer.VocabSize.ToString(inv),
+            ["encoder"] = data.Job.PretrainedDir is { } dir
+                ? $"L{data.Job.ModelConfig.NumHiddenLayers} H{data.Job.ModelConfig.HiddenSize} A{data.Job.ModelConfig.NumAttentionHeads} I{data.Job.ModelConfig.IntermediateSize} pretrained ({config.Encoder.Pretrained}: {dir})"
                 : $"L{m.Layers} H{m.Hidden} A{m.Heads} I{m.Intermediate} dropout {m.Dropout.ToString(inv)} (from scratch)",
             ["epochs"] = t.Epochs.ToString(inv),
             ["baseline_epochs"] = BaselineMethod.Epochs(config, data).ToString(inv),

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CogLtx.Experiments.Config;
 using CogLtx.Experiments.Reporting;
-using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors.Io;
 
 namespace CogLtx.Experiments.Runner;
@@ -15,9 +14,6 @@ internal sealed record MethodOutcome(Dictionary<string, double> Metrics, List<Ex
 /// <summary>What every method runner gets: the config, the shared data, its own folder and the progress sink.</summary>
 internal sealed record MethodContext(ExperimentConfig Config, ExperimentData Data, string MethodDir, IProgress<ExperimentProgress>? Progress, CancellationToken CancellationToken)
 {
-    /// <summary>Span decoding constants: HotpotQA's for HotpotQA (spec §6), NewsQA's otherwise.</summary>
-    public SpanDecodingOptions Decoding => Config.Dataset.Name == "hotpotqa" ? SpanDecodingOptions.HotpotQa : SpanDecodingOptions.NewsQa;
-
     public void Report(string method, string stage, double fraction, string detail) =>
         Progress?.Report(new ExperimentProgress(method, stage, Math.Clamp(fraction, 0, 1), detail));
 
@@ -36,7 +32,7 @@ internal sealed record MethodContext(ExperimentConfig Config, ExperimentData Dat
             var example = Data.Test[i];
             var gold = Data.IsSpanQa ? Training.Evaluation.Evaluator.GoldAnswer(example.Source) : string.Join(",", example.Source.Labels);
             var predicted = Data.IsSpanQa ? predictions[i].Answer
-                : predictions[i].Label >= 0 && predictions[i].Label < Data.Setup.LabelNames.Count ? Data.Setup.LabelNames[predictions[i].Label] : "?";
+                : predictions[i].Label >= 0 && predictions[i].Label < Data.Job.Setup.LabelNames.Count ? Data.Job.Setup.LabelNames[predictions[i].Label] : "?";
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{example.Source.Id}\t{Clean(gold)}\t{Clean(predicted)}\t{outcomes[i].Score:0.###}"));
         }
         AtomicFile.WriteAllLines(Path.Combine(MethodDir, "predictions.tsv"), lines);

@@ -111,7 +111,7 @@ public static class ScalingBench
 
     private static PhaseCost MeasureCogLtx(ExperimentData data, ScalingOptions options, CancellationToken ct)
     {
-        var models = CogLtxModels.CreateFresh(data.ModelConfig, data.TokenizerDir, data.Setup, data.CogLtxOptions, options.Seed);
+        var models = data.Job.CreateModels(options.Seed);
         var converter = new ExampleConverter(models.Tokenizer, models.Setup, models.Options);
         var train = converter.ConvertAll(data.Train.Select(e => e.Source), new BlockIdCounter());
         var trainOptions = CogLtxMethod.TrainingOptions(new TrainingConfig { Epochs = 1, BatchSize = 4, AccumulationSteps = 1, Seed = options.Seed }) with { CheckpointEverySteps = 0 };
@@ -134,8 +134,8 @@ public static class ScalingBench
     /// <summary>The sliding-window classifier (max pooling, windows 509 tokens apart) from the same fresh reasoner.</summary>
     private static PhaseCost MeasureSliding(ExperimentData data, CancellationToken ct)
     {
-        var models = CogLtxModels.CreateFresh(data.ModelConfig, data.TokenizerDir, data.Setup, data.CogLtxOptions, seed: 1);
-        var baseline = new SlidingWindowBaseline(models.Reasoner, stride: 509, Pooling.Max, data.Tokenizer.Specials) { DropoutRng = models.ReasonerRng };
+        var models = data.Job.CreateModels(seed: 1);
+        var baseline = new SlidingWindowBaseline(models.Reasoner, stride: 509, Pooling.Max, data.Job.Tokenizer.Specials) { DropoutRng = models.ReasonerRng };
         var trainer = new BaselineTrainer(baseline, new BaselineTrainingOptions { Epochs = 1, BatchSize = 4, AccumulationSteps = 1, LearningRate = 1e-3 });
         var training = Measure(() => trainer.Train([.. data.Train.Select(e => e.Input)], cancellationToken: ct).Steps);
 

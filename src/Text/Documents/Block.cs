@@ -81,6 +81,23 @@ public sealed class Block
     /// <summary>Paragraph title and sentence index (reference <c>origin</c>, HotpotQA).</summary>
     public BlockOrigin? Origin { get; init; }
 
+    /// <summary>
+    /// A new block with the same tokens, spans, properties, relevance and estimation at another position: the same
+    /// text read again under another query (a multi-label document asked about each label, spec §4) without splitting
+    /// it again.
+    /// </summary>
+    public Block CopyAt(long position) => new(Ids, position, Kind, TokenOffsets, Span)
+    {
+        AnswerStart = AnswerStart,
+        AnswerEnd = AnswerEnd,
+        Label = Label,
+        LabelName = LabelName,
+        ExampleId = ExampleId,
+        Origin = Origin,
+        Relevance = Relevance,
+        Estimation = Estimation,
+    };
+
     /// <summary>Orders by (<see cref="Kind"/>, <see cref="Position"/>) (buffer.py <c>Block.__lt__</c>).</summary>
     public static IComparer<Block> ReadingOrder { get; } = Comparer<Block>.Create(static (a, b) =>
     {

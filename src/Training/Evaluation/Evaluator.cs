@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CogLtx.Data;
 using CogLtx.Reasoner;
-using CogLtx.Reasoner.Decoding;
 using CogLtx.Reasoner.Metrics;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tasks;
@@ -10,8 +9,17 @@ using CogLtx.Training.Inference;
 namespace CogLtx.Training.Evaluation;
 
 /// <summary>One evaluated example: what was predicted and how MemRecall did on the gold-relevant blocks.</summary>
+/// <param name="Prediction">The answer text as the HotpotQA script compares it ("yes", "no", "noanswer" for the slots), or the label name.</param>
 /// <param name="RelevantRecall">Share of the gold-relevant document blocks that MemRecall put into z (NaN when the example has none).</param>
-public sealed record ExampleResult(string Id, string Prediction, string Gold, double RelevantRecall, int SelectedTokens, bool Correct);
+/// <param name="SelectedTokens">Tokens the reasoner read: the query and the document blocks of z.</param>
+public sealed record ExampleResult(string Id, string Prediction, string Gold, double RelevantRecall, int SelectedTokens, bool Correct)
+{
+    /// <summary>Predicted class id (classification; multi-label: the label queried); −1 for span QA.</summary>
+    public int Label { get; init; } = -1;
+
+    /// <summary>Predicted supporting sentences (span QA on documents with sentence origins; empty otherwise).</summary>
+    public IReadOnlyList<SupportingFact> SupportingFacts { get; init; } = [];
+}
 
 /// <summary>
 /// Metrics of a test set (spec §6 "Evaluation"): QA answer EM/F1 (HotpotQA normaliser), supporting-fact and joint
@@ -36,16 +44,17 @@ public static class Evaluator
     /// <summary>
     /// Evaluates <paramref name="examples"/> (converted with <paramref name="models"/>' converter, gold relevance kept).
     /// Puts the models in eval mode. <paramref name="useMemRecall"/> false scores the head-truncation selection instead.
+    /// Answers are decoded and supporting facts chosen as the models' task setup says (<see cref="TaskSetup.Decoding"/>,
+    /// <see cref="TaskSetup.SupportingFacts"/>, spec §6), so every command evaluates a data set the same way.
     /// </summary>
     public static EvaluationReport Evaluate(CogLtxModels models, IReadOnlyList<CogLtxExample> examples, bool useMemRecall = true,
-        SpanDecodingOptions? decoding = null, SupportingFactMode supportingFacts = SupportingFactMode.TopFine,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("no examples to evaluate", nameof(examples));
         models.Eval();
-        var predictor = new CogLtxPredictor(models, decoding, supportingFacts);
+        var predictor = new CogLtxPredictor(models);
         var clock = Stopwatch.StartNew();
         var results = new List<ExampleResult>();
         var answers = new List<Prf>();
@@ -71,7 +80,7 @@ public static class Evaluator
                     facts.Add(sp);
                     joints.Add(HotpotMetrics.Joint(score, sp));
                 }
-                results.Add(Result(example, PredictedText(p), gold, p.KeyBlocks, score.ExactMatch == 1));
+                results.Add(Result(example, PredictedText(p), gold, p.KeyBlocks, score.ExactMatch == 1) with { SupportingFacts = p.SupportingFacts });
             }
             else
             {
@@ -86,7 +95,8 @@ public static class Evaluator
                 var label = models.Setup.Task == ReasonerTask.Classification ? p.LabelId : example.LabelId!.Value;
                 if (models.Setup.Task == ReasonerTask.Classification || p.LabelId == 1) predictedLabels[id].Add(label);
                 var goldText = string.Join(",", example.Source.Labels);
-                results.Add(Result(example, models.Setup.LabelNames[label], goldText, p.KeyBlocks, goldLabels[id].Contains(label) == (p.LabelId == 1 || models.Setup.Task == ReasonerTask.Classification)));
+                results.Add(Result(example, models.Setup.LabelNames[label], goldText, p.KeyBlocks,
+                    goldLabels[id].Contains(label) == (p.LabelId == 1 || models.Setup.Task == ReasonerTask.Classification)) with { Label = label });
             }
             progress?.Report(n + 1);
         }

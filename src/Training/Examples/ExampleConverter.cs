@@ -38,7 +38,7 @@ public sealed class ExampleConverter
         this.tokenizer = tokenizer;
         this.setup = setup.Validate();
         this.options = options.Validate();
-        SlotPositions = CheckSlots();
+        SlotPositions = SlotPositionsOf(tokenizer, this.setup);
     }
 
     /// <summary>z+ position of each query slot word (1, 2, … after [CLS]).</summary>
@@ -53,12 +53,11 @@ public sealed class ExampleConverter
     {
         ArgumentNullException.ThrowIfNull(example);
         ArgumentNullException.ThrowIfNull(counter);
-        var tokens = tokenizer.Tokenize(example.Text);
         return setup.Task switch
         {
-            ReasonerTask.SpanQa => [ConvertQa(example, tokens, counter)],
-            ReasonerTask.Classification => [ConvertClassification(example, tokens, counter)],
-            ReasonerTask.MultiLabel => ConvertMultiLabel(example, tokens, counter, negativeRng),
+            ReasonerTask.SpanQa => [ConvertQa(example, counter)],
+            ReasonerTask.Classification => [ConvertClassification(example, counter)],
+            ReasonerTask.MultiLabel => ConvertMultiLabel(example, counter, negativeRng),
             _ => throw new InvalidOperationException($"unknown task {setup.Task}"),
         };
     }
@@ -71,7 +70,7 @@ public sealed class ExampleConverter
         return result;
     }
 
-    private CogLtxExample ConvertQa(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter)
+    private CogLtxExample ConvertQa(LongDocExample example, BlockIdCounter counter)
     {
         if (example.Question is null) throw new InvalidDataException($"example {example.Id}: span QA needs a question");
         var prefix = string.Concat(setup.QuerySlots.Select(s => s + " "));
@@ -89,23 +88,25 @@ public sealed class ExampleConverter
         CharSpan? answer = null;
         if (example.Answer is { IsLocated: true } located)
             answer = located.Spans.FirstOrDefault(s => example.RelevantSpans.Any(r => r.Overlaps(s)), located.Spans[0]);
-        var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, answer);
+        var document = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, answer);
         var hasTarget = slot is not null || document.Any(b => b.AnswerStart is not null);
         return Make(example, query, document, hasTarget);
     }
 
-    private CogLtxExample ConvertClassification(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter)
+    private CogLtxExample ConvertClassification(LongDocExample example, BlockIdCounter counter)
     {
         int? label = example.Labels.Count == 1 ? LabelId(example, example.Labels[0]) : null;
         if (example.Labels.Count > 1)
             throw new InvalidDataException($"example {example.Id}: single-label classification, but it has {example.Labels.Count} labels");
         var props = new BlockProperties { ExampleId = example.Id, Label = label, LabelName = label is { } l ? setup.LabelNames[l] : null };
         var query = SentenceSplitter.SplitQuery([], tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, props);
-        var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, null);
+        var document = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, null);
         return Make(example, query, document, label is not null);
     }
 
-    private List<CogLtxExample> ConvertMultiLabel(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter, Rng? negativeRng)
+    // The document is split once, under the first label queried; every later label reads copies of those blocks at
+    // new positions (each problem keeps its own relevance and estimations), made in the order a new split would give.
+    private List<CogLtxExample> ConvertMultiLabel(LongDocExample example, BlockIdCounter counter, Rng? negativeRng)
     {
         var gold = example.Labels.Select(l => LabelId(example, l)).ToHashSet();
         IEnumerable<int> queried = Enumerable.Range(0, setup.LabelNames.Count);
@@ -116,12 +117,15 @@ public sealed class ExampleConverter
             queried = gold.Order().Concat(negatives.Take(gold.Count * setup.NegativeLabelsPerPositive)).Order();
         }
         var result = new List<CogLtxExample>();
+        IReadOnlyList<Block>? split = null;
         foreach (var label in queried)
         {
             var name = setup.LabelNames[label];
             var props = new BlockProperties { ExampleId = example.Id, Label = gold.Contains(label) ? 1 : 0, LabelName = name };
             var query = SentenceSplitter.SplitQuery(tokenizer.Tokenize(name), tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, props);
-            var document = SplitDocument(example, tokens, counter, new BlockProperties { ExampleId = example.Id }, null);
+            IReadOnlyList<Block> document = split is null
+                ? split = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, null)
+                : [.. split.Select(b => b.CopyAt(counter.Next()))];
             result.Add(Make(example, query, document, true) with { LabelId = label });
         }
         return result;
@@ -135,10 +139,9 @@ public sealed class ExampleConverter
     /// with a paragraph title is prefixed by the title's tokens and ";" (spec §7, HotpotQA), and the title line itself
     /// gives no block; other tokens between sentences form their own groups unless they are blank. The answer is found
     /// by character span on the tokens the blocks are made of (spec §1), so prefixes and per-sentence tokenization
-    /// cannot shift it.
+    /// cannot shift it. The text is tokenized once, by whichever path splits it.
     /// </summary>
-    private IReadOnlyList<Block> SplitDocument(LongDocExample example, IReadOnlyList<Token> tokens, BlockIdCounter counter,
-        BlockProperties baseProps, CharSpan? answer)
+    private IReadOnlyList<Block> SplitDocument(LongDocExample example, BlockIdCounter counter, BlockProperties baseProps, CharSpan? answer)
     {
         if (example.Sentences is not { Count: > 0 } sentences || setup.SplitMode == SplitMode.Dp)
         {
@@ -148,7 +151,7 @@ public sealed class ExampleConverter
                 if (example.RelevantSpans.Any(r => r.Overlaps(b.Span))) b.Relevance = Math.Max(b.Relevance, 1);
             return blocks;
         }
-        var groups = SentenceGroups(example, sentences, tokens);
+        var groups = SentenceGroups(example, sentences, tokenizer.Tokenize(example.Text));
         var range = answer is { } a ? AnswerTokens.Resolve(groups.SelectMany(g => g.Tokens), a) : null;
         var result = new List<SplitterSentence>(groups.Count);
         var offset = 0;
@@ -221,9 +224,15 @@ public sealed class ExampleConverter
         return i < 0 ? null : i;
     }
 
-    // Every slot word must be one token, so that slot k sits at z+ position k + 1.
-    private Dictionary<string, int> CheckSlots()
+    /// <summary>
+    /// z+ position of each of <paramref name="setup"/>'s query slot words (1, 2, … after [CLS]). Every slot word must be
+    /// one known token of <paramref name="tokenizer"/>, so that slot k sits at position k + 1 (spec §2); otherwise
+    /// <see cref="InvalidDataException"/> names the word.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> SlotPositionsOf(ITokenizer tokenizer, TaskSetup setup)
     {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(setup);
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         if (setup.QuerySlots.Count == 0) return positions;
         var prefix = string.Concat(setup.QuerySlots.Select(s => s + " "));
@@ -231,9 +240,9 @@ public sealed class ExampleConverter
         for (var i = 0; i < setup.QuerySlots.Count; i++)
         {
             var alone = tokenizer.Tokenize(setup.QuerySlots[i]);
-            if (alone.Count != 1 || tokens.Count <= i || tokens[i].End > prefix.Length)
+            if (alone.Count != 1 || alone[0].Id == tokenizer.Specials.Unk || tokens.Count <= i || tokens[i].End > prefix.Length)
                 throw new InvalidDataException(
-                    $"query slot \"{setup.QuerySlots[i]}\" is not a single token of this tokenizer ({alone.Count} tokens); " +
+                    $"query slot \"{setup.QuerySlots[i]}\" is not a single known token of this tokenizer ({alone.Count} tokens); " +
                     "add it to the vocabulary or remove it from the task's query slots");
             positions[setup.QuerySlots[i]] = i + 1;
         }

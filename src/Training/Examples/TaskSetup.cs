@@ -1,13 +1,16 @@
 using System.Text.Json.Serialization;
-using CogLtx.Reasoner;
+using CogLtx.Reasoner.Decoding;
 using CogLtx.Splitter;
 using CogLtx.Text.Tasks;
+using CogLtx.Training.Inference;
 
 namespace CogLtx.Training;
 
 /// <summary>
-/// What a CogLTX model solves and how text becomes blocks (saved with every checkpoint, so inference builds its
-/// inputs exactly as training did).
+/// What a CogLTX model solves, how text becomes blocks and how the reasoner's output becomes an answer (saved with
+/// every checkpoint, so inference builds its inputs and decodes exactly as training's evaluation did). Chosen from the
+/// data set by <see cref="Jobs.JobSetup.TaskFor"/>, the one place both <c>cogltx train</c> and <c>cogltx experiment</c>
+/// take it from.
 /// </summary>
 public sealed record TaskSetup
 {
@@ -33,6 +36,16 @@ public sealed record TaskSetup
     [JsonConverter(typeof(JsonStringEnumConverter<SplitMode>))]
     public SplitMode SplitMode { get; init; } = SplitMode.Sentence;
 
+    /// <summary>
+    /// Span decoding constants (spec §6): HotpotQA's (short answers) or NewsQA's. A manifest written before this field
+    /// existed reads as NewsQA's, the predictor's default then.
+    /// </summary>
+    public SpanDecodingOptions Decoding { get; init; } = SpanDecodingOptions.NewsQa;
+
+    /// <summary>How supporting facts are predicted (spec §6, §9.10); older manifests read as the released heuristic.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<SupportingFactMode>))]
+    public SupportingFactMode SupportingFacts { get; init; } = SupportingFactMode.Heuristic;
+
     /// <summary>Multi-label training: irrelevant label queries drawn per positive one (spec §4 / [P] §4.4 label-article pairs).</summary>
     public int NegativeLabelsPerPositive { get; init; } = 1;
 
@@ -44,6 +57,15 @@ public sealed record TaskSetup
 
     /// <summary>The slot word for "no answer" (NewsQA writes "None"; lower-cased here for uncased vocabularies).</summary>
     public const string NoAnswerSlot = "none";
+
+    /// <summary>What a query slot word answers: yes, no, or "no answer".</summary>
+    public static AnswerKind SlotKind(string slot) => slot switch
+    {
+        YesSlot => AnswerKind.Yes,
+        NoSlot => AnswerKind.No,
+        NoAnswerSlot => AnswerKind.NoAnswer,
+        _ => throw new ArgumentException($"unknown query slot \"{slot}\" (known: {YesSlot}, {NoSlot}, {NoAnswerSlot})", nameof(slot)),
+    };
 
     /// <summary>Throws naming the first inconsistent field.</summary>
     public TaskSetup Validate()

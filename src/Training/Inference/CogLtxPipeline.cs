@@ -20,8 +20,8 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan? TimeBudget { get; init; }
 
-    /// <summary>Span decoding constants (default: NewsQA's, −20 beyond 80 tokens).</summary>
-    public SpanDecodingOptions Decoding { get; init; } = SpanDecodingOptions.NewsQa;
+    /// <summary>Span decoding constants; null (default): the model's, chosen from its training data (<see cref="TaskSetup.Decoding"/>).</summary>
+    public SpanDecodingOptions? Decoding { get; init; }
 
     /// <summary>Seed of the (unused in eval mode) dropout streams created at load.</summary>
     public ulong Seed { get; init; }

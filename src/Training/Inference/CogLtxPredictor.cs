@@ -23,24 +23,19 @@ public sealed class CogLtxPredictor
     private readonly MemRecaller memRecall;
     private readonly IReadOnlyDictionary<int, AnswerKind> slots;
 
-    public CogLtxPredictor(CogLtxModels models, SpanDecodingOptions? decoding = null, SupportingFactMode supportingFacts = SupportingFactMode.Heuristic,
-        float supportingFactThreshold = 0.9f)
+    /// <param name="decoding">Span decoding constants; null: the model's (<see cref="TaskSetup.Decoding"/>). Supporting
+    /// facts follow <see cref="TaskSetup.SupportingFacts"/>.</param>
+    /// <param name="supportingFactThreshold">The heuristic's same-paragraph threshold (spec §6).</param>
+    public CogLtxPredictor(CogLtxModels models, SpanDecodingOptions? decoding = null, float supportingFactThreshold = 0.9f)
     {
         ArgumentNullException.ThrowIfNull(models);
         this.models = models;
-        Decoding = decoding ?? SpanDecodingOptions.NewsQa;
-        SupportingFacts = supportingFacts;
+        Decoding = decoding ?? models.Setup.Decoding;
+        SupportingFacts = models.Setup.SupportingFacts;
         SupportingFactThreshold = supportingFactThreshold;
         scorer = new JudgeScorer(models.Judge);
         memRecall = new MemRecaller(scorer, models.Options);
-        slots = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).SlotPositions.ToDictionary(
-            p => p.Value,
-            p => p.Key switch
-            {
-                TaskSetup.YesSlot => AnswerKind.Yes,
-                TaskSetup.NoSlot => AnswerKind.No,
-                _ => AnswerKind.NoAnswer,
-            });
+        slots = ExampleConverter.SlotPositionsOf(models.Tokenizer, models.Setup).ToDictionary(p => p.Value, p => TaskSetup.SlotKind(p.Key));
     }
 
     public SpanDecodingOptions Decoding { get; }

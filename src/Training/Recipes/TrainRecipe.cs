@@ -2,31 +2,10 @@ using System.Text.Json;
 using CogLtx.Data;
 using CogLtx.Splitter;
 using CogLtx.Text.Documents;
+using CogLtx.Training.Inference;
+using CogLtx.Training.Jobs;
 
 namespace CogLtx.Training.Recipes;
-
-/// <summary>The encoder to train: a fresh BERT of the given size, or Hugging Face checkpoint folders to start from.</summary>
-public sealed record ModelRecipe
-{
-    public int Layers { get; init; } = 2;
-
-    public int Hidden { get; init; } = 128;
-
-    public int Heads { get; init; } = 2;
-
-    public int Intermediate { get; init; } = 512;
-
-    public double Dropout { get; init; } = 0.1;
-
-    /// <summary>Largest vocabulary built from the training data (fresh models without <see cref="Tokenizer"/>).</summary>
-    public int VocabSize { get; init; } = 30_522;
-
-    /// <summary>A Hugging Face checkpoint folder (e.g. roberta-base) that initialises both encoders; null = fresh.</summary>
-    public string? Pretrained { get; init; }
-
-    /// <summary>Tokenizer folder; default: the pretrained folder, else a WordPiece vocabulary built from the training texts.</summary>
-    public string? Tokenizer { get; init; }
-}
 
 /// <summary>
 /// Everything <c>cogltx train</c> needs, as one JSON file (snake_case keys, every field optional): the data, the
@@ -56,12 +35,15 @@ public sealed record TrainRecipe
     /// <summary>Generator settings of the synthetic tasks.</summary>
     public SyntheticOptions Synthetic { get; init; } = new();
 
-    public ModelRecipe Model { get; init; } = new();
+    public EncoderSpec Model { get; init; } = new();
 
     /// <summary>Block splitting of documents that come without sentences.</summary>
     public SplitMode SplitMode { get; init; } = SplitMode.Sentence;
 
     public CogLtxOptions Cogltx { get; init; } = CogLtxOptions.Default;
+
+    /// <summary>Supporting facts by the released heuristic or the paper's top-2 (spec §9.10); null: as the data implies (<see cref="JobSetup.TaskFor"/>).</summary>
+    public SupportingFactMode? SupportingFacts { get; init; }
 
     public TrainingOptions Training { get; init; } = new();
 
@@ -81,6 +63,18 @@ public sealed record TrainRecipe
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
     }
+
+    /// <summary>The recipe's data: the first <see cref="TrainCount"/> / <see cref="TestCount"/> examples.</summary>
+    public DataSpec ToDataSpec() => new()
+    {
+        Name = Data,
+        DataDir = DataDir,
+        TrainFile = TrainFile,
+        TestFile = TestFile,
+        Synthetic = Synthetic,
+        TrainLimit = TrainCount,
+        TestLimit = TestCount,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, CogLtxManifest.Json);
 
