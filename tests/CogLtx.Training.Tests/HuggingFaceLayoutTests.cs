@@ -51,6 +51,13 @@ public sealed class HuggingFaceLayoutTests : IDisposable
         var reasonerTask = task == ReasonerTask.SpanQa ? HfTask.QuestionAnswering : HfTask.SequenceClassification;
         HuggingFaceLayout.AssertLayout(Path.Combine(dir, CogLtxModels.ReasonerDir), modelType, reasonerTask);
         var reasonerConfig = ModelLoader.ReadConfig(Path.Combine(dir, CogLtxModels.ReasonerDir));
+        using (var tokenizerConfig = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, CogLtxModels.TokenizerDir, "tokenizer_config.json"))))
+        {
+            // What AutoTokenizer needs beside a bare vocab.txt: its class, and a length to truncate to.
+            Assert.Equal(config.MaxLength, tokenizerConfig.RootElement.GetProperty("model_max_length").GetInt32());
+            Assert.Equal("BertTokenizer", tokenizerConfig.RootElement.GetProperty("tokenizer_class").GetString());
+            Assert.True(tokenizerConfig.RootElement.GetProperty("do_lower_case").GetBoolean());
+        }
         if (task == ReasonerTask.Classification)
             Assert.Equal(new Dictionary<string, string> { ["0"] = "sport", ["1"] = "politics", ["2"] = "science" }, reasonerConfig.Id2Label);
 
