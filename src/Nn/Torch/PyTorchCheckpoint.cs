@@ -64,18 +64,20 @@ public sealed class PyTorchCheckpoint : IWeightsFile
         var tensor = Ref(name);
         if (!SafeTensorDtypes.IsConvertibleFloat(tensor.Storage.Dtype))
             throw new InvalidDataException($"{Path}: tensor {name} is {tensor.Storage.Dtype}, not a floating dtype convertible to float32 (F32, F64, F16, BF16)");
-        using var zip = ZipFile.OpenRead(Path);
-        var storage = ReadStorage(zip, tensor.Storage);
         var data = new float[checked((int)tensor.Count)];
+        if (data.Length == 0) return new Tensor(data, tensor.Size) { Name = name };
+        using var zip = ZipFile.OpenRead(Path);
+        // Only the elements [Offset, End) of the storage: a view of a large shared storage reads its own part.
+        var storage = ReadStorage(zip, tensor);
         var size = tensor.Storage.ElementSize;
         if (tensor.IsContiguous && tensor.Storage.Dtype == SafeTensorDtypes.F32 && !bigEndian)
         {
-            MemoryMarshal.Cast<byte, float>(storage.AsSpan(checked((int)(tensor.Offset * size)), data.Length * size)).CopyTo(data);
+            MemoryMarshal.Cast<byte, float>(storage.AsSpan(0, data.Length * size)).CopyTo(data);
         }
         else
         {
             var index = new int[tensor.Size.Length];
-            var at = tensor.Offset;
+            var at = 0L;
             for (var i = 0; i < data.Length; i++)
             {
                 data[i] = Element(storage.AsSpan(checked((int)(at * size)), size), tensor.Storage.Dtype);
@@ -101,14 +103,33 @@ public sealed class PyTorchCheckpoint : IWeightsFile
         _ => (float)(bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(bytes) : BinaryPrimitives.ReadDoubleLittleEndian(bytes)),
     };
 
-    private byte[] ReadStorage(ZipArchive zip, TorchStorage storage)
+    private byte[] ReadStorage(ZipArchive zip, TorchTensorRef tensor)
     {
+        var storage = tensor.Storage;
         var entry = zip.GetEntry(prefix + "data/" + storage.Key)
             ?? throw new InvalidDataException($"{Path}: storage {storage.Key} is named by the pickle but {prefix}data/{storage.Key} is not in the archive");
-        var bytes = ReadEntry(entry, Path);
-        if (bytes.LongLength < storage.Numel * storage.ElementSize)
-            throw new InvalidDataException($"{Path}: {entry.FullName} holds {bytes.LongLength} bytes, the pickle says {storage.Numel} × {storage.ElementSize}");
+        if (entry.Length < storage.Numel * storage.ElementSize)
+            throw new InvalidDataException($"{Path}: {entry.FullName} holds {entry.Length} bytes, the pickle says {storage.Numel} × {storage.ElementSize}");
+        var start = tensor.Offset * storage.ElementSize;
+        var length = (tensor.End - tensor.Offset) * storage.ElementSize;
+        if (length > Array.MaxLength) throw new InvalidDataException($"{Path}: a view of {entry.FullName} spans {length} bytes, more than one array can hold");
+        var bytes = new byte[length];
+        using var stream = entry.Open();
+        if (stream.CanSeek) stream.Seek(start, SeekOrigin.Begin);
+        else Skip(stream, start);
+        stream.ReadExactly(bytes);
         return bytes;
+    }
+
+    private static void Skip(Stream stream, long count)
+    {
+        var buffer = new byte[81920];
+        while (count > 0)
+        {
+            var n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+            if (n == 0) throw new EndOfStreamException();
+            count -= n;
+        }
     }
 
     private TorchTensorRef Ref(string name) =>
