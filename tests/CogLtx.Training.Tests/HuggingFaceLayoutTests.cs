@@ -142,6 +142,20 @@ public sealed class HuggingFaceLayoutTests : IDisposable
         Assert.Equal(pooler, models.Reasoner.StateDict()["bert.pooler.dense.weight"].Data);
     }
 
+    [Fact]
+    public void Pretrained_FolderWithOnlyPytorchModelBin_StartsFromTheSameWeights()
+    {
+        // tests/fixtures/torch/bert-tiny-bin: bert-tiny written by torch.save (what `train --pretrained` gets from many hub folders).
+        var bin = Path.Combine(HuggingFaceLayout.RepoRoot, "tests", "fixtures", "torch", "bert-tiny-bin");
+        var setup = Setup(ReasonerTask.Classification);
+        var fromBin = CogLtxModels.FromPretrained(bin, null, Tokenizer(), setup, Options, seed: 3, warn: _ => { });
+        var fromSafetensors = CogLtxModels.FromPretrained(HuggingFaceLayout.ModelDir("bert-tiny"), null, Tokenizer(), setup, Options, seed: 3, warn: _ => { });
+        var expected = fromSafetensors.Judge.StateDict();
+        var actual = fromBin.Judge.StateDict();
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, value) in expected) Assert.True(value.Data.SequenceEqual(actual[key].Data), key);
+    }
+
     private static TaskSetup Setup(ReasonerTask task) => task switch
     {
         ReasonerTask.SpanQa => new TaskSetup { Task = task },
