@@ -45,7 +45,7 @@ public sealed class EncodeModelSourceTests
         using var cache = new TempDir();
         Cli.Fails(Cli.RunWithEnvironment(new Dictionary<string, string> { ["HF_HUB_CACHE"] = cache.Path },
             "encode", "--model", "org/absent", "--input", Input, "--output", cache.File("o.safetensors")),
-            "\"org/absent\" is not in the Hugging Face cache", Path.Combine(cache.Path, "models--org--absent"));
+            "\"org/absent\" is no directory, and not in the Hugging Face cache", Path.Combine(cache.Path, "models--org--absent"));
     }
 
     [Fact]

@@ -67,8 +67,8 @@ public static partial class HuggingFaceCache
     /// </summary>
     public static string Resolve(string hubId, string? root = null) =>
         FindSnapshot(hubId, root) ?? throw new DirectoryNotFoundException(
-            $"\"{hubId}\" is not in the Hugging Face cache (looked for {RepoFolder(hubId, root)}/refs/main and snapshots/; the cache is HF_HUB_CACHE, " +
-            $"else HF_HOME/hub, else ~/.cache/huggingface/hub); download it first, e.g. `hf download {hubId}`, or pass a model directory");
+            $"\"{hubId}\" is no directory, and not in the Hugging Face cache either (looked for {RepoFolder(hubId, root)}/refs/main and snapshots/; the cache is HF_HUB_CACHE, " +
+            $"else HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub); download it first, e.g. `hf download {hubId}`, or pass a model directory");
 
     [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9_.\-]*[A-Za-z0-9_])?(/[A-Za-z0-9]([A-Za-z0-9_.\-]*[A-Za-z0-9_])?)?$")]
     private static partial Regex HubId();

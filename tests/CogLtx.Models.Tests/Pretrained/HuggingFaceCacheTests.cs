@@ -33,7 +33,7 @@ public sealed class HuggingFaceCacheTests
     {
         using var cache = new TempDir();
         var e = Assert.Throws<DirectoryNotFoundException>(() => PretrainedModels.Resolve("google-bert/bert-base-cased", hubCache: cache.Path));
-        Assert.Contains("\"google-bert/bert-base-cased\" is not in the Hugging Face cache", e.Message);
+        Assert.Contains("\"google-bert/bert-base-cased\" is no directory, and not in the Hugging Face cache", e.Message);
         Assert.Contains(Path.Combine(cache.Path, "models--google-bert--bert-base-cased"), e.Message);
     }
 
