@@ -26,7 +26,7 @@ public static class EncodeRunner
         var (model, report) = ModelLoader.Load(modelDir, baseOnly ? HfTask.Base : null, options);
         if (!baseOnly && report.MissingKeys.Count > 0)
             throw new InvalidDataException(
-                $"{Path.Combine(modelDir, ModelLoader.WeightsFile)}: no weights for part of {model.Architecture} (missing keys: " +
+                $"{string.Join(", ", report.WeightsFiles)}: no weights for part of {model.Architecture} (missing keys: " +
                 $"{string.Join(", ", report.MissingKeys)}); its outputs would come from a random initialisation. " +
                 "Use --base-only for the encoder's outputs alone.");
         var outputs = Encode(model, input);

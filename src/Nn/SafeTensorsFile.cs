@@ -12,7 +12,7 @@ namespace CogLtx.Nn;
 /// the file twice. If the file is replaced after the header was read (different length or write time), a
 /// read fails instead of returning bytes of another file.
 /// </summary>
-public sealed class SafeTensorsFile
+public sealed class SafeTensorsFile : IWeightsFile
 {
     private readonly Dictionary<string, SafeTensorInfo> tensors;
     private readonly long dataStart;

@@ -32,7 +32,12 @@ internal static partial class Cli
     /// <summary>Runs with raw bytes on stdin (for input that is not valid UTF-8).</summary>
     public static CliResult RunBytes(byte[] stdin, params string[] args) => RunIn(null, stdin, args);
 
-    public static CliResult RunIn(string? workingDirectory, byte[]? stdin, params string[] args)
+    public static CliResult RunIn(string? workingDirectory, byte[]? stdin, params string[] args) => RunCore(workingDirectory, stdin, null, args);
+
+    /// <summary>Runs with extra environment variables set for the child (e.g. HF_HUB_CACHE).</summary>
+    public static CliResult RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) => RunCore(null, null, environment, args);
+
+    private static CliResult RunCore(string? workingDirectory, byte[]? stdin, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "cogltx.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the tool is not beside the tests: {dll} (build tests/CogLtx.Cli.Tests)");
@@ -49,6 +54,7 @@ internal static partial class Cli
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["COGLTX_THREADS"] = "1";
         info.Environment.Remove("COGLTX_DATA");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

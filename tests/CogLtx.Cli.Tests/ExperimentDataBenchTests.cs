@@ -57,6 +57,10 @@ public sealed class ExperimentDataBenchTests(CliFixture fixture)
         foreach (var file in new[] { "train.jsonl", "test.jsonl", "vocab.txt" })
             Assert.True(File.Exists(Path.Combine(fixture.Root, "syn", file)), $"no {file}\n{run}");
         Assert.Equal(3, File.ReadAllLines(Path.Combine(fixture.Root, "syn", "train.jsonl")).Length);
+        // AutoTokenizer loads a bare vocab.txt only with a tokenizer_config.json naming its class.
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.Root, "syn", "tokenizer_config.json")));
+        Assert.Equal(("BertTokenizer", true, 512),
+            (config.RootElement.GetProperty("tokenizer_class").GetString(), config.RootElement.GetProperty("do_lower_case").GetBoolean(), config.RootElement.GetProperty("model_max_length").GetInt32()));
     }
 
     [Fact]

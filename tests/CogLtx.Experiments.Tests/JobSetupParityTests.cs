@@ -96,5 +96,11 @@ public sealed class JobSetupParityTests
         Assert.Equal(train.Setup.SupportingFacts, experiment.Setup.SupportingFacts);
         Assert.Equal(File.ReadAllText(Path.Combine(train.TokenizerDir, "vocab.txt")), File.ReadAllText(Path.Combine(experiment.TokenizerDir, "vocab.txt")));
         Assert.Equal(train.ModelConfig, experiment.ModelConfig);
+        foreach (var job in new[] { train, experiment })
+        {
+            using var tokenizerConfig = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(job.TokenizerDir, "tokenizer_config.json")));
+            Assert.Equal(512, tokenizerConfig.RootElement.GetProperty("model_max_length").GetInt32());
+            Assert.True(tokenizerConfig.RootElement.GetProperty("do_lower_case").GetBoolean());
+        }
     }
 }

@@ -141,6 +141,21 @@ public sealed class LongformerConverterTests
         }
     }
 
+    /// <summary>The converted folder's vocabulary gets a tokenizer_config.json with the new length, even when the source had none.</summary>
+    [Fact]
+    public void ConvertCheckpoint_BareVocabulary_WritesTokenizerConfigWithTheLongformerLength()
+    {
+        using var source = TempDir.CopyOf("bert-tiny");
+        File.WriteAllText(source.File("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nword\n");
+        using var target = new TempDir();
+        LongformerConverter.ConvertCheckpoint(source.Path, target.Path, maxLength: 512, attentionWindow: 32);
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(target.File("tokenizer_config.json")));
+        Assert.Equal(512, config.RootElement.GetProperty("model_max_length").GetInt32());
+        Assert.Equal("BertTokenizer", config.RootElement.GetProperty("tokenizer_class").GetString());
+        Assert.True(config.RootElement.GetProperty("do_lower_case").GetBoolean());
+        Assert.True(File.Exists(target.File("vocab.txt")));
+    }
+
     /// <summary>In memory, as a baseline built from CogLTX's reasoner would: converted encoder + the RoBERTa classifier's head.</summary>
     [Fact]
     public void FromEncoder_ConvertedRobertaClassifier_ReproducesItsLogits()

@@ -70,16 +70,6 @@ public sealed class ModelLoaderTests
     }
 
     [Fact]
-    public void Load_PytorchBinOnly_AsksToConvertToSafetensors()
-    {
-        using var dir = TempDir.CopyOf("bert-tiny");
-        File.Move(dir.File("model.safetensors"), dir.File("pytorch_model.bin"));
-        var e = Assert.Throws<NotSupportedException>(() => BertModel.Load(dir.Path));
-        Assert.Contains("pytorch_model.bin", e.Message);
-        Assert.Contains("convert to safetensors", e.Message);
-    }
-
-    [Fact]
     public void Load_BaseCheckpointUnderHeadModel_InitialisesAndReportsHead()
     {
         var (model, report) = ModelLoader.Load<QuestionAnsweringModel>(Fixtures.ModelDir("bert-tiny"), new LoadOptions { InitSeed = 5 });

@@ -51,6 +51,13 @@ public sealed class HuggingFaceLayoutTests : IDisposable
         var reasonerTask = task == ReasonerTask.SpanQa ? HfTask.QuestionAnswering : HfTask.SequenceClassification;
         HuggingFaceLayout.AssertLayout(Path.Combine(dir, CogLtxModels.ReasonerDir), modelType, reasonerTask);
         var reasonerConfig = ModelLoader.ReadConfig(Path.Combine(dir, CogLtxModels.ReasonerDir));
+        using (var tokenizerConfig = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, CogLtxModels.TokenizerDir, "tokenizer_config.json"))))
+        {
+            // What AutoTokenizer needs beside a bare vocab.txt: its class, and a length to truncate to.
+            Assert.Equal(config.MaxLength, tokenizerConfig.RootElement.GetProperty("model_max_length").GetInt32());
+            Assert.Equal("BertTokenizer", tokenizerConfig.RootElement.GetProperty("tokenizer_class").GetString());
+            Assert.True(tokenizerConfig.RootElement.GetProperty("do_lower_case").GetBoolean());
+        }
         if (task == ReasonerTask.Classification)
             Assert.Equal(new Dictionary<string, string> { ["0"] = "sport", ["1"] = "politics", ["2"] = "science" }, reasonerConfig.Id2Label);
 
@@ -133,6 +140,20 @@ public sealed class HuggingFaceLayoutTests : IDisposable
         Assert.DoesNotContain("pooler", message);
         var pooler = SafeTensors.Read(Path.Combine(fixture, ModelLoader.WeightsFile)).GetFloat("bert.pooler.dense.weight").Data;
         Assert.Equal(pooler, models.Reasoner.StateDict()["bert.pooler.dense.weight"].Data);
+    }
+
+    [Fact]
+    public void Pretrained_FolderWithOnlyPytorchModelBin_StartsFromTheSameWeights()
+    {
+        // tests/fixtures/torch/bert-tiny-bin: bert-tiny written by torch.save (what `train --pretrained` gets from many hub folders).
+        var bin = Path.Combine(HuggingFaceLayout.RepoRoot, "tests", "fixtures", "torch", "bert-tiny-bin");
+        var setup = Setup(ReasonerTask.Classification);
+        var fromBin = CogLtxModels.FromPretrained(bin, null, Tokenizer(), setup, Options, seed: 3, warn: _ => { });
+        var fromSafetensors = CogLtxModels.FromPretrained(HuggingFaceLayout.ModelDir("bert-tiny"), null, Tokenizer(), setup, Options, seed: 3, warn: _ => { });
+        var expected = fromSafetensors.Judge.StateDict();
+        var actual = fromBin.Judge.StateDict();
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, value) in expected) Assert.True(value.Data.SequenceEqual(actual[key].Data), key);
     }
 
     private static TaskSetup Setup(ReasonerTask task) => task switch

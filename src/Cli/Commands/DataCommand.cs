@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CogLtx.Data;
+using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Cli.Commands;
 
@@ -93,14 +94,14 @@ internal static class DataCommand
     {
         var task = new Argument<string>("task") { Description = "multihop (span QA) or keysentence (classification)" };
         task.AcceptOnlyFromAmong("multihop", "keysentence");
-        var to = new Option<string>("--to") { Description = "Output folder for train.jsonl, test.jsonl and vocab.txt", Required = true };
+        var to = new Option<string>("--to") { Description = "Output folder for train.jsonl, test.jsonl, vocab.txt and tokenizer_config.json", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Seed (same seed, same data)", DefaultValueFactory = _ => 1 };
         var train = new Option<int>("--train") { Description = "Training documents", DefaultValueFactory = _ => 200 };
         var test = new Option<int>("--test") { Description = "Test documents", DefaultValueFactory = _ => 50 };
         var minTokens = new Option<int>("--min-tokens") { Description = "Shortest document in tokens", DefaultValueFactory = _ => 2_000 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest document in tokens", DefaultValueFactory = _ => 8_000 };
         var late = new Option<double>("--late-fraction") { Description = "Share of documents whose evidence lies past token 512", DefaultValueFactory = _ => 0.9 };
-        var command = new Command("synth", "Write a seeded synthetic long-document task as JSONL plus a WordPiece vocab.txt");
+        var command = new Command("synth", "Write a seeded synthetic long-document task as JSONL plus a WordPiece vocab.txt and its tokenizer_config.json");
         command.Arguments.Add(task);
         foreach (var option in new Option[] { to, seed, train, test, minTokens, maxTokens, late }) command.Options.Add(option);
         command.SetAction(parseResult =>
@@ -130,6 +131,8 @@ internal static class DataCommand
             LongDocJsonl.Write(dataset.Test, Path.Combine(folder, "test.jsonl"));
             var vocab = WordPieceVocabBuilder.Build(dataset);
             WordPieceVocabBuilder.Write(vocab, Path.Combine(folder, "vocab.txt"));
+            // BERT's 512 positions; the builder lower-cases (WordPieceVocabOptions.Lowercase).
+            TokenizerConfigFile.Ensure(folder, 512, doLowerCase: true);
             Console.WriteLine($"{dataset.Name}: {dataset.Train.Count} train + {dataset.Test.Count} test documents, {vocab.Count} vocabulary entries → {folder}");
             return 0;
         });

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using CogLtx.Models;
+using CogLtx.Models.Pretrained;
 using CogLtx.Tensors;
 
 namespace CogLtx.Cli.Commands;
 
 /// <summary>
 /// <c>cogltx encode --model DIR --input in.safetensors --output out.safetensors</c>: runs a Hugging Face checkpoint
-/// directory (the model its config.json names: BertModel, RobertaForQuestionAnswering, …) in eval mode on int64
+/// directory, or a model id found in the local Hugging Face cache (<see cref="PretrainedModels.Resolve"/>): the model
+/// its config.json names (BertModel, RobertaForQuestionAnswering, …), in eval mode, on int64
 /// <c>input_ids</c>, <c>attention_mask</c>, optional <c>token_type_ids</c> and <c>global_attention_mask</c>, and writes
 /// its outputs under transformers' names (<c>last_hidden_state</c>, <c>pooler_output</c>, <c>logits</c>,
 /// <c>start_logits</c>, <c>end_logits</c>). A checkpoint without the weights of the head (or pooler) its config names
@@ -17,7 +19,7 @@ internal static class EncodeCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Required = true, Description = "Checkpoint directory: config.json + model.safetensors" };
+        var model = new Option<string>("--model") { Required = true, Description = "Checkpoint directory (config.json + model.safetensors or pytorch_model.bin, or their sharded index), or a model id in the local Hugging Face cache (bert-base-uncased, org/name)" };
         var input = new Option<string>("--input") { Required = true, Description = "safetensors with int64 input_ids (B, T), attention_mask, optional token_type_ids, global_attention_mask" };
         var output = new Option<string>("--output") { Required = true, Description = "safetensors to write the outputs to" };
         var strict = new Option<bool>("--strict") { Description = "Fail on any missing or unexpected checkpoint key" };
@@ -32,7 +34,7 @@ internal static class EncodeCommand
         {
             try
             {
-                var (outputs, report) = EncodeRunner.Run(parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!,
+                var (outputs, report) = EncodeRunner.Run(PretrainedModels.Resolve(parseResult.GetValue(model)!, progress: Console.Error.WriteLine), parseResult.GetValue(input)!, parseResult.GetValue(output)!,
                     new LoadOptions { Strict = parseResult.GetValue(strict) }, parseResult.GetValue(baseOnly));
                 if (!report.IsExact) Console.Error.WriteLine(report);
                 foreach (var (name, tensor) in outputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CogLtx.Models.Pretrained;
 using CogLtx.Nn;
 using CogLtx.Training;
 using CogLtx.Training.Recipes;
@@ -31,7 +32,7 @@ internal static class TrainCommand
         var lrReasoner = new Option<double?>("--lr-reasoner") { Description = "Reasoner peak learning rate (paper 1e-4)" };
         var latent = new Option<bool>("--latent") { Description = "No relevance labels: relabel by interventions (spec §5.4)" };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of sampling, dropout and initialisation" };
-        var pretrained = new Option<string>("--pretrained") { Description = "Pretrained model name (minilm, arctic-xs) or Hugging Face checkpoint folder to start both encoders from" };
+        var pretrained = new Option<string>("--pretrained") { Description = "Hugging Face checkpoint folder, pretrained name (minilm, arctic-xs) or model id in the local Hugging Face cache (org/name) to start both encoders from" };
         var tokenizer = new Option<string>("--tokenizer") { Description = "Tokenizer folder (default: built from the training data)" };
         var layers = new Option<int?>("--layers") { Description = "Fresh encoder: layers" };
         var hidden = new Option<int?>("--hidden") { Description = "Fresh encoder: hidden size" };
@@ -77,7 +78,8 @@ internal static class TrainCommand
                     Synthetic = synthetic,
                     Model = recipe.Model with
                     {
-                        Pretrained = parseResult.GetValue(pretrained) ?? recipe.Model.Pretrained,
+                        Pretrained = (parseResult.GetValue(pretrained) ?? recipe.Model.Pretrained) is { } p
+                            ? PretrainedModels.Resolve(p, progress: Console.Error.WriteLine) : null,
                         Tokenizer = parseResult.GetValue(tokenizer) ?? recipe.Model.Tokenizer,
                         Layers = parseResult.GetValue(layers) ?? recipe.Model.Layers,
                         Hidden = parseResult.GetValue(hidden) ?? recipe.Model.Hidden,
@@ -100,7 +102,8 @@ internal static class TrainCommand
                 Console.Error.WriteLine($"train: {e.Message}");
                 return 3;
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException or UnauthorizedAccessException
+                                          or NotSupportedException)
             {
                 Console.Error.WriteLine($"train: {e.Message}");
                 return 1;

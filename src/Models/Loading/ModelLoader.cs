@@ -5,8 +5,10 @@ using CogLtx.Tensors;
 namespace CogLtx.Models;
 
 /// <summary>
-/// Loads and saves Hugging Face checkpoint directories: <c>config.json</c> + <c>model.safetensors</c> (or a sharded
-/// <c>model.safetensors.index.json</c>), as transformers' <c>from_pretrained</c> / <c>save_pretrained</c> lay them out.
+/// Loads and saves Hugging Face checkpoint directories: <c>config.json</c> + <c>model.safetensors</c>, a sharded
+/// <c>model.safetensors.index.json</c>, <c>pytorch_model.bin</c> or a sharded <c>pytorch_model.bin.index.json</c> (read
+/// in that order of preference, as transformers' <c>from_pretrained</c> does; <c>.bin</c> files by the restricted
+/// reader of <see cref="Nn.Torch.PyTorchCheckpoint"/>), and save <c>model.safetensors</c> as <c>save_pretrained</c> does.
 /// Encoder keys are accepted with or without the <c>bert.</c>/<c>roberta.</c> prefix; legacy LayerNorm
 /// <c>gamma</c>/<c>beta</c> names are accepted by <see cref="VarBuilder"/>.
 /// </summary>
@@ -15,6 +17,8 @@ public static partial class ModelLoader
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
     public const string WeightsIndexFile = "model.safetensors.index.json";
+    public const string TorchWeightsFile = "pytorch_model.bin";
+    public const string TorchWeightsIndexFile = "pytorch_model.bin.index.json";
 
     /// <summary>Reads and validates <c>dir/config.json</c>.</summary>
     public static BertConfig ReadConfig(string dir)
@@ -90,8 +94,10 @@ public static partial class ModelLoader
     }
 
     /// <summary>
-    /// Reads the float tensors of <c>model.safetensors</c> or of every shard named by <c>model.safetensors.index.json</c>.
-    /// Integer buffers (<c>position_ids</c>, <c>token_type_ids</c>) are skipped and listed in Ignored.
+    /// Reads the float tensors of the directory's weights: <c>model.safetensors</c>, the shards named by
+    /// <c>model.safetensors.index.json</c>, <c>pytorch_model.bin</c> or the shards named by
+    /// <c>pytorch_model.bin.index.json</c>, the first present. F16, BF16 and F64 are converted to float32. Integer
+    /// buffers (<c>position_ids</c>, <c>token_type_ids</c>) are skipped and listed in Ignored.
     /// </summary>
     public static (Dictionary<string, Tensor> Tensors, IReadOnlyList<string> Files, IReadOnlyList<string> Ignored) ReadWeights(string dir)
     {
@@ -100,7 +106,7 @@ public static partial class ModelLoader
         var ignored = new List<string>();
         foreach (var path in files)
         {
-            var file = SafeTensors.Read(path);
+            var file = WeightsFiles.Open(path);
             foreach (var name in file.Names)
             {
                 var dtype = file.Dtype(name);
@@ -121,21 +127,23 @@ public static partial class ModelLoader
         return (tensors, files, ignored);
     }
 
-    private static List<string> WeightFiles(string dir)
+    /// <summary>The weights files of <paramref name="dir"/>, in transformers' order of preference.</summary>
+    public static List<string> WeightFiles(string dir)
     {
-        var single = Path.Combine(dir, WeightsFile);
-        if (File.Exists(single)) return [single];
-        var index = Path.Combine(dir, WeightsIndexFile);
-        if (File.Exists(index)) return ShardsOf(index, dir);
-        foreach (var other in new[] { "pytorch_model.bin", "pytorch_model.bin.index.json", "tf_model.h5", "flax_model.msgpack" })
+        foreach (var (single, index) in new[] { (WeightsFile, WeightsIndexFile), (TorchWeightsFile, TorchWeightsIndexFile) })
+        {
+            if (File.Exists(Path.Combine(dir, single))) return [Path.Combine(dir, single)];
+            if (File.Exists(Path.Combine(dir, index))) return ShardsOf(Path.Combine(dir, index), dir);
+        }
+        foreach (var other in new[] { "tf_model.h5", "flax_model.msgpack" })
         {
             var path = Path.Combine(dir, other);
             if (File.Exists(path))
                 throw new NotSupportedException(
-                    $"{path}: only safetensors checkpoints can be loaded; convert to safetensors first, e.g. in Python: " +
-                    $"AutoModel.from_pretrained(\"{dir}\").save_pretrained(\"{dir}\", safe_serialization=True) — it writes {WeightsFile}");
+                    $"{path}: TensorFlow and Flax checkpoints cannot be loaded; convert to safetensors first, e.g. in Python: " +
+                    $"AutoModel.from_pretrained(\"{dir}\", from_tf=True).save_pretrained(\"{dir}\") — it writes {WeightsFile}");
         }
-        throw new FileNotFoundException($"{dir}: no {WeightsFile} (nor {WeightsIndexFile})", single);
+        throw new FileNotFoundException($"{dir}: no weights ({WeightsFile}, {WeightsIndexFile}, {TorchWeightsFile} or {TorchWeightsIndexFile})", Path.Combine(dir, WeightsFile));
     }
 
     private static List<string> ShardsOf(string index, string dir)

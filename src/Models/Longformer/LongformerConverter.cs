@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using CogLtx.Nn;
 using CogLtx.Tensors;
+using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Models.Longformer;
 
@@ -54,8 +54,8 @@ public static class LongformerConverter
 
     /// <summary>
     /// Converts the checkpoint directory <paramref name="sourceDir"/> (BERT or RoBERTa, base or head model) into a
-    /// Longformer checkpoint directory: config.json, model.safetensors, and the tokenizer files copied (with
-    /// <c>model_max_length</c> raised to <paramref name="maxLength"/> in tokenizer_config.json).
+    /// Longformer checkpoint directory: config.json, model.safetensors, and the tokenizer files copied, with a
+    /// tokenizer_config.json whose <c>model_max_length</c> is <paramref name="maxLength"/> (written when the source has none).
     /// </summary>
     public static void ConvertCheckpoint(string sourceDir, string targetDir, int maxLength = DefaultMaxLength, int attentionWindow = DefaultAttentionWindow)
     {
@@ -66,16 +66,14 @@ public static class LongformerConverter
         SafeTensors.Write(Path.Combine(targetDir, ModelLoader.WeightsFile), converted.OrderBy(kv => kv.Key, StringComparer.Ordinal),
             new Dictionary<string, string> { ["format"] = "pt" });
         config.Save(Path.Combine(targetDir, ModelLoader.ConfigFile));
-        foreach (var name in new[] { "vocab.txt", "vocab.json", "merges.txt", "tokenizer.json", "special_tokens_map.json" })
-            if (File.Exists(Path.Combine(sourceDir, name))) File.Copy(Path.Combine(sourceDir, name), Path.Combine(targetDir, name), overwrite: true);
-        var tokenizerConfig = Path.Combine(sourceDir, "tokenizer_config.json");
-        if (File.Exists(tokenizerConfig))
+        var copied = 0;
+        foreach (var name in new[] { "vocab.txt", "vocab.json", "merges.txt", "tokenizer.json", "special_tokens_map.json", TokenizerConfigFile.FileName })
         {
-            var node = JsonNode.Parse(File.ReadAllText(tokenizerConfig)) as JsonObject
-                ?? throw new InvalidDataException($"{tokenizerConfig}: expected a JSON object");
-            node["model_max_length"] = maxLength;
-            AtomicFile.WriteAllText(Path.Combine(targetDir, "tokenizer_config.json"), node.ToJsonString(new() { WriteIndented = true }));
+            if (!File.Exists(Path.Combine(sourceDir, name))) continue;
+            File.Copy(Path.Combine(sourceDir, name), Path.Combine(targetDir, name), overwrite: true);
+            copied++;
         }
+        if (copied > 0) TokenizerConfigFile.Ensure(targetDir, maxLength, overrideMaxLength: true, lowercaseSource: sourceDir);
     }
 
     /// <summary>

@@ -62,16 +62,23 @@ public static class PretrainedModels
     /// <summary>
     /// The Hugging Face directory for <paramref name="nameOrDirectory"/>: an existing directory is returned as is (full
     /// path); a known model name resolves to its cache directory, fetched and converted first when missing and
-    /// <paramref name="fetchIfMissing"/> is true. <paramref name="progress"/> receives one line per step.
-    /// Throws <see cref="ArgumentException"/> for anything else, <see cref="DirectoryNotFoundException"/> when the
-    /// model is not cached and fetching is off.
+    /// <paramref name="fetchIfMissing"/> is true; any other hub id (<c>bert-base-uncased</c>, <c>org/name</c>) resolves
+    /// to its snapshot in the local Hugging Face cache (<see cref="HuggingFaceCache"/>; <paramref name="hubCache"/>
+    /// overrides its root), never downloaded. <paramref name="progress"/> receives one line per step.
+    /// Throws <see cref="ArgumentException"/> for a name that is none of these, <see cref="DirectoryNotFoundException"/>
+    /// when the model is in neither cache (the message says where it looked).
     /// </summary>
-    public static string Resolve(string nameOrDirectory, bool fetchIfMissing = true, Action<string>? progress = null)
+    public static string Resolve(string nameOrDirectory, bool fetchIfMissing = true, Action<string>? progress = null, string? hubCache = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrDirectory);
         if (Directory.Exists(nameOrDirectory)) return Path.GetFullPath(nameOrDirectory);
-        var info = Find(nameOrDirectory) ?? throw new ArgumentException(
-            $"\"{nameOrDirectory}\" is neither a directory nor a known pretrained model ({string.Join(", ", Known.Select(m => m.Name))})");
+        var info = Find(nameOrDirectory);
+        if (info is null)
+        {
+            if (HuggingFaceCache.IsHubId(nameOrDirectory)) return HuggingFaceCache.Resolve(nameOrDirectory, hubCache);
+            throw new ArgumentException(
+                $"\"{nameOrDirectory}\" is neither a directory, a known pretrained model ({string.Join(", ", Known.Select(m => m.Name))}), nor a Hugging Face model id (org/name)");
+        }
         var dir = CachePath(info.Name);
         if (IsComplete(dir)) return dir;
         if (!fetchIfMissing)

@@ -85,7 +85,13 @@ internal sealed class PostProcessor
     }
 }
 
-/// <summary>Truncation to a token budget, as <c>tokenizers/src/utils/truncation.rs</c> (strategy longest_first, direction right, no stride).</summary>
+/// <summary>
+/// Truncation to a token budget, as <c>tokenizers/src/utils/truncation.rs</c> (strategy longest_first, direction right,
+/// no stride), which is what transformers' <c>AutoTokenizer</c> runs (checked against transformers 5.12.1:
+/// tests/fixtures/tokenizers/truncation_check.py). transformers' Python tokenizers (<c>PythonBackend.truncate_sequences</c>,
+/// e.g. <c>BertTokenizerLegacy</c>) differ in one case: with both texts over half an odd budget they give the extra
+/// token to the first text, where tokenizers gives it to the longer one (the second on a tie).
+/// </summary>
 internal static class Truncation
 {
     /// <summary>

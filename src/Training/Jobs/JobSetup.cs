@@ -3,7 +3,6 @@ using CogLtx.Models;
 using CogLtx.Models.Pretrained;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Splitter;
-using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
@@ -63,7 +62,7 @@ public sealed class JobSetup
         var setup = TaskFor(dataset, splitMode, supportingFacts);
         options = options.Validate();
         var pretrainedDir = encoder.Pretrained is { } spec ? ResolvePretrained(spec, progress) : null;
-        var tokenizerDir = encoder.Tokenizer ?? pretrainedDir ?? WriteVocabulary(dataset, encoder, setup.QuerySlots, vocabDir);
+        var tokenizerDir = encoder.Tokenizer ?? pretrainedDir ?? WriteVocabulary(dataset, encoder, setup.QuerySlots, vocabDir, options.Capacity);
         var tokenizer = TokenizerLoader.Load(tokenizerDir);
         ExampleConverter.SlotPositionsOf(tokenizer, setup);
         var config = pretrainedDir is not null
@@ -130,10 +129,10 @@ public sealed class JobSetup
 
     /// <summary>
     /// vocab.txt from the training texts (<see cref="WordPieceVocabBuilder.Build(Dataset, WordPieceVocabOptions?)"/>) and
-    /// a tokenizer_config.json asking for lower-casing. Each query slot word must be one token (spec §2); one the
+    /// a tokenizer_config.json asking for lower-casing, with the encoder's capacity as model_max_length. Each query slot word must be one token (spec §2); one the
     /// size cut dropped replaces the least frequent word.
     /// </summary>
-    private static string WriteVocabulary(Dataset dataset, EncoderSpec encoder, IReadOnlyList<string> slotWords, string dir)
+    private static string WriteVocabulary(Dataset dataset, EncoderSpec encoder, IReadOnlyList<string> slotWords, string dir, int modelMaxLength)
     {
         var options = new WordPieceVocabOptions { MaxSize = encoder.VocabSize, MinFrequency = encoder.VocabMinFrequency, Lowercase = true };
         var built = WordPieceVocabBuilder.Build(dataset, options);
@@ -141,7 +140,7 @@ public sealed class JobSetup
         var vocab = missing.Count == 0 ? built : [.. built.Take(Math.Min(built.Count, encoder.VocabSize - missing.Count)), .. missing];
         Directory.CreateDirectory(dir);
         WordPieceVocabBuilder.Write(vocab, Path.Combine(dir, "vocab.txt"));
-        AtomicFile.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\n  \"do_lower_case\": true,\n  \"tokenizer_class\": \"BertTokenizer\"\n}\n");
+        TokenizerConfigFile.Ensure(dir, modelMaxLength, doLowerCase: true, overrideMaxLength: true);
         return dir;
     }
 }

@@ -64,7 +64,7 @@ public sealed class PretrainedCacheTests
         Assert.Equal(written, File.GetLastWriteTimeUtc(weights));
         Assert.Contains(messages, m => m.Contains("already"));
         Assert.Equal(first, PretrainedModels.Resolve(dest, fetchIfMissing: false));
-        Assert.Contains("neither a directory nor a known", Assert.Throws<ArgumentException>(() => PretrainedModels.Resolve("no-such-model")).Message);
+        Assert.Contains("neither a directory, a known pretrained model", Assert.Throws<ArgumentException>(() => PretrainedModels.Resolve("no such model!")).Message);
     }
 
     [Fact]

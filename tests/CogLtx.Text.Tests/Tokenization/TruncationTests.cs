@@ -24,6 +24,33 @@ public sealed class TruncationTests
         Assert.Equal(Enumerable.Range(0, expectedA), a.Select(t => t.Id)); // the right end is cut
     }
 
+    /// <summary>
+    /// Hand cases checked against transformers 5.12.1's AutoTokenizer on bert-base-uncased
+    /// (tests/fixtures/tokenizers/truncation_check.py): "cat" × first and "dog" × second (one token each), max_length
+    /// counting [CLS] and two [SEP]. With both texts over half the budget and the budget odd, the extra token goes to the
+    /// longer text, to the second on a tie (13 = 6 + 7). transformers' Python tokenizers (BertTokenizerLegacy) would
+    /// give it to the first: (10, 20, 16) → (7, 6) there.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 20, 16, 6, 7)]
+    [InlineData(20, 10, 16, 7, 6)]
+    [InlineData(9, 9, 16, 6, 7)]
+    [InlineData(4, 8, 10, 3, 4)]
+    [InlineData(8, 8, 10, 3, 4)]
+    [InlineData(8, 4, 10, 4, 3)]
+    [InlineData(2, 8, 10, 2, 5)]
+    [InlineData(10, 20, 17, 7, 7)]
+    public void Encode_PairOverBudget_KeepsWhatAutoTokenizerKeeps(int first, int second, int maxLength, int keptFirst, int keptSecond)
+    {
+        foreach (var variant in new[] { "uncased/tokenizer.json", "uncased/vocab.txt" })
+        {
+            var tokenizer = TokenizerFixtures.Get(variant);
+            var encoding = tokenizer.Encode(string.Join(' ', Enumerable.Repeat("cat", first)), string.Join(' ', Enumerable.Repeat("dog", second)), maxLength: maxLength);
+            Assert.Equal((keptFirst, keptSecond), (encoding.Tokens.Count(t => t == "cat"), encoding.Tokens.Count(t => t == "dog")));
+            Assert.Equal(keptFirst + keptSecond + 3, encoding.Ids.Length);
+        }
+    }
+
     [Fact]
     public void Encode_LongText_TruncatesToMaxLengthKeepingSpecialTokens()
     {
