@@ -80,13 +80,14 @@ public sealed partial class SlidingWindowBaseline
         var value = loss.Item();
         if (!float.IsFinite(value)) throw new NonFiniteException($"the loss is {value}; stopping before the backward pass", ["loss"]);
         var afterPass1 = stream?.Snapshot();
-        Ops.Scale(loss, scale).Backward();                                                   // windows.Grad = G
+        Ops.Scale(loss, scale).Backward();
+        var g = windows.Grad!;                                                               // G (ΣW, H)
 
         // Pass 2.
         for (var i = 0; i < chunks.Count; i++)
         {
             stream?.Restore(starts[i]);
-            BackpropagateChunkVectors(views, owners, chunks[i], windows.Grad.AsSpan(chunks[i].Start * h, chunks[i].Length * h));
+            BackpropagateChunkVectors(views, owners, chunks[i], g.AsSpan(chunks[i].Start * h, chunks[i].Length * h));
             if (stream is not null && stream.Snapshot() != starts[i + 1])
                 throw new InvalidOperationException($"{Name}: re-encoding windows {chunks[i].Start}–{chunks[i].End - 1} drew other dropout masks than their first encoding");
         }
