@@ -3,16 +3,14 @@ using CogLtx.Tensors;
 
 namespace CogLtx.Baselines;
 
-/// <summary>
-/// Training in bounded memory: the graphs of at most <see cref="RowsPerForward"/> windows are alive at once, whatever
-/// the documents' lengths and the micro-batch's size, and the loss and every gradient equal those of the one graph
-/// <see cref="Loss"/> builds, bit for bit (the same kernels on the same values, accumulated in the same order: that
-/// graph's backward walks the window chunks first to last, as the passes below do).
-/// </summary>
 public sealed partial class SlidingWindowBaseline
 {
     /// <summary>
-    /// The micro-batch as <see cref="TrainingLoop"/> runs it, back-propagating itself given its scale s:
+    /// The micro-batch as <see cref="TrainingLoop"/> runs it, back-propagating itself given its scale s with the graphs
+    /// of at most <see cref="RowsPerForward"/> windows alive at once, whatever the documents' lengths and the
+    /// micro-batch's size. The loss and every gradient equal those of the one graph <see cref="Loss"/> builds, bit for
+    /// bit: the same kernels run on the same values and accumulate in the same order (that graph's backward walks the
+    /// window chunks first to last, as the passes below do; spec §10 row 29).
     /// <list type="bullet">
     /// <item>Classification, in two passes (gradient checkpointing at window-chunk granularity, as
     /// torch.utils.checkpoint recomputes a segment): pass 1 encodes every chunk without a graph and gathers the
