@@ -64,7 +64,7 @@ public sealed class BaselineTrainer
             var order = Enumerable.Range(0, examples.Count).ToList();
             orderRng.Shuffle(order);
             loop.RunPass(order.Chunk(options.BatchSize).ToList(), state.EpochStep, state.TotalSteps,
-                indices => new MicroBatchLoss(baseline.Loss([.. indices.Select(i => examples[i])])),
+                indices => baseline.MicroBatch([.. indices.Select(i => examples[i])]),
                 step =>
                 {
                     state.EpochStep = step.Step;

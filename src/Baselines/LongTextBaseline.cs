@@ -1,4 +1,5 @@
 using CogLtx.Models;
+using CogLtx.Nn;
 using CogLtx.Reasoner;
 using CogLtx.Reasoner.Decoding;
 using CogLtx.Tensors;
@@ -52,6 +53,12 @@ public abstract class LongTextBaseline
 
     /// <summary>Mean training loss over <paramref name="batch"/>, recorded for backward. Examples must have targets.</summary>
     public abstract Tensor Loss(IReadOnlyList<BaselineExample> batch);
+
+    /// <summary>
+    /// One micro-batch as <see cref="TrainingLoop"/> runs it: by default <see cref="Loss"/>, back-propagated as one graph;
+    /// a baseline whose graph grows with the documents back-propagates it in parts (<see cref="SlidingWindowBaseline"/>).
+    /// </summary>
+    public virtual MicroBatchLoss MicroBatch(IReadOnlyList<BaselineExample> batch) => new(Loss(batch));
 
     /// <summary>Predictions for <paramref name="batch"/> under no-grad, in the model's current mode (callers put it in eval mode).</summary>
     public abstract IReadOnlyList<BaselinePrediction> Predict(IReadOnlyList<BaselineExample> batch);

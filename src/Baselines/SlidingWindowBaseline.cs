@@ -11,13 +11,14 @@ namespace CogLtx.Baselines;
 /// <list type="bullet">
 /// <item>Classification: the windows' [CLS] vectors are pooled (mean or max, <see cref="SlidingWindows.Pool"/>) into one
 /// document vector that the reasoner's classification head reads; training back-propagates through every window, so
-/// training memory grows with the document (the cost CogLTX avoids, [P] §2).</item>
+/// its compute grows with the document (the cost CogLTX avoids, [P] §2), while its memory is bounded by
+/// <see cref="RowsPerForward"/> windows (<see cref="MicroBatch"/>).</item>
 /// <item>Span QA: each window is a training row whose target is the answer when the window holds it and [CLS]
 /// otherwise (BERT's SQuAD recipe); the prediction is the best span across windows
 /// (<see cref="SlidingWindows.BestSpan"/>).</item>
 /// </list>
 /// </summary>
-public sealed class SlidingWindowBaseline : LongTextBaseline
+public sealed partial class SlidingWindowBaseline : LongTextBaseline
 {
     public SlidingWindowBaseline(ReasonerModel model, int stride, Pooling pooling, SpecialTokens specials, int maxLength = 512, string? name = null)
         : base(name ?? DefaultName(model.Task, pooling), model, specials, maxLength)
@@ -32,8 +33,14 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
 
     public Pooling Pooling { get; }
 
-    /// <summary>Rows per encoder call; all windows of a batch are encoded, this only bounds one call's size.</summary>
+    /// <summary>
+    /// Windows per encoder call. In training it also bounds memory: <see cref="MicroBatch"/> keeps the graphs of at
+    /// most this many windows alive at once, whatever the documents' lengths and the micro-batch's size.
+    /// </summary>
     public int RowsPerForward { get; init; } = 16;
+
+    /// <summary>Called with every (R, T, H) encoder output the baseline computes (tests watch how many stay alive).</summary>
+    internal Action<Tensor>? Encoded { get; set; }
 
     /// <summary>"sliding-mean" / "sliding-max" for classification, "sliding-window" for span QA (no pooling there).</summary>
     public static string DefaultName(ReasonerTask task, Pooling pooling) =>
@@ -49,24 +56,17 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
 
     public override int InputTokens(BaselineExample example) => Views(example).Sum(v => v.Length);
 
+    /// <summary>
+    /// The mean training loss as one graph over every window of the batch, kept until backward, so its memory grows
+    /// with the documents: training goes through <see cref="MicroBatch"/>, which gives this loss and its gradients
+    /// bit for bit with at most <see cref="RowsPerForward"/> windows' graphs alive.
+    /// </summary>
     public override Tensor Loss(IReadOnlyList<BaselineExample> batch)
     {
         CheckTargets(batch);
         var (views, owners, counts) = Flatten(batch);
-        if (IsSpanQa)
-        {
-            // Mean over windows: every window is a SQuAD-style training row.
-            var losses = new List<Tensor>();
-            foreach (var chunk in Chunks(views.Count))
-            {
-                var rb = MakeBatch(views.GetRange(chunk.Start, chunk.Length), owners.GetRange(chunk.Start, chunk.Length));
-                losses.Add(Ops.Sum(ReasonerModel.PerSampleLoss(Model.Forward(rb), rb)));
-            }
-            var total = losses.Count == 1 ? losses[0] : Ops.Sum(Ops.Concat(losses, 0));
-            return Ops.Scale(total, 1f / views.Count);
-        }
-        var logits = PooledLogits(views, owners, counts);
-        return Ops.CrossEntropy(logits, [.. batch.Select(e => e.Label!.Value)]);
+        if (IsSpanQa) return MeanOverWindows([.. Chunks(views.Count).Select(chunk => ChunkSpanLoss(views, owners, chunk))], views.Count);
+        return Ops.CrossEntropy(PoolAndClassify(WindowVectors(views, owners), counts), Labels(batch));
     }
 
     public override IReadOnlyList<BaselinePrediction> Predict(IReadOnlyList<BaselineExample> batch)
@@ -77,15 +77,15 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
         using var _ = Autograd.NoGrad();
         if (!IsSpanQa)
         {
-            var logits = PooledLogits(views, owners, counts);
+            var logits = PoolAndClassify(WindowVectors(views, owners), counts);
             var classes = logits.Dim(1);
             return [.. Enumerable.Range(0, batch.Count).Select(r => ClassPrediction(logits.Data.AsSpan(r * classes, classes)))];
         }
         var perRow = new List<(InputView, float[], float[])>(views.Count);
         foreach (var chunk in Chunks(views.Count))
         {
-            var rb = MakeBatch(views.GetRange(chunk.Start, chunk.Length), owners.GetRange(chunk.Start, chunk.Length));
-            var output = Model.Forward(rb);
+            var rb = ChunkBatch(views, owners, chunk);
+            var output = Model.Forward(rb, Encode(rb));
             var t = rb.Input.Length;
             for (var r = 0; r < chunk.Length; r++)
                 perRow.Add((views[chunk.Start + r], output.StartLogits!.Data.AsSpan(r * t, t).ToArray(), output.EndLogits!.Data.AsSpan(r * t, t).ToArray()));
@@ -100,17 +100,37 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
         return predictions;
     }
 
-    /// <summary>(B, C) logits: encode every window, take each window's [CLS] vector, pool per example, classify.</summary>
-    private Tensor PooledLogits(List<InputView> views, List<BaselineExample> owners, int[] counts)
+    /// <summary>Σ over the chunk's windows of their span losses (one element); every window is a SQuAD-style row.</summary>
+    private Tensor ChunkSpanLoss(List<InputView> views, List<BaselineExample> owners, Window chunk)
     {
-        var cls = new List<Tensor>();
-        foreach (var chunk in Chunks(views.Count))
-        {
-            var rb = MakeBatch(views.GetRange(chunk.Start, chunk.Length), owners.GetRange(chunk.Start, chunk.Length));
-            var hidden = Model.Encoder.Forward(rb.Input);                                  // (R, T, H)
-            cls.Add(Ops.Reshape(Ops.Slice(hidden, 1, 0, 1), chunk.Length, hidden.Dim(2)));  // (R, H)
-        }
-        var windows = cls.Count == 1 ? cls[0] : Ops.Concat(cls, 0);                        // (ΣW, H)
+        var rb = ChunkBatch(views, owners, chunk);
+        return Ops.Sum(ReasonerModel.PerSampleLoss(Model.Forward(rb, Encode(rb)), rb));
+    }
+
+    /// <summary>The span-QA loss: the mean over windows, from the chunks' sums in chunk order.</summary>
+    private static Tensor MeanOverWindows(IReadOnlyList<Tensor> chunkSums, int windows)
+    {
+        var total = chunkSums.Count == 1 ? chunkSums[0] : Ops.Sum(Ops.Concat(chunkSums, 0));
+        return Ops.Scale(total, 1f / windows);
+    }
+
+    /// <summary>(ΣW, H): every window's [CLS] vector, <see cref="RowsPerForward"/> windows per encoder call.</summary>
+    private Tensor WindowVectors(List<InputView> views, List<BaselineExample> owners)
+    {
+        var cls = Chunks(views.Count).Select(chunk => ChunkVectors(views, owners, chunk)).ToList();
+        return cls.Count == 1 ? cls[0] : Ops.Concat(cls, 0);
+    }
+
+    /// <summary>(R, H): the [CLS] vectors of the chunk's windows.</summary>
+    private Tensor ChunkVectors(List<InputView> views, List<BaselineExample> owners, Window chunk)
+    {
+        var hidden = Encode(ChunkBatch(views, owners, chunk));                              // (R, T, H)
+        return Ops.Reshape(Ops.Slice(hidden, 1, 0, 1), chunk.Length, hidden.Dim(2));       // (R, H)
+    }
+
+    /// <summary>(ΣW, H) window vectors → (B, C) logits: each example's <c>counts[i]</c> windows pooled, then classified.</summary>
+    private Tensor PoolAndClassify(Tensor windows, int[] counts)
+    {
         var pooled = new List<Tensor>(counts.Length);
         var offset = 0;
         foreach (var w in counts)
@@ -122,6 +142,18 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
         var h = documents.Dim(1);
         return Model.Classify(Ops.Reshape(documents, counts.Length, 1, h));                  // (B, C)
     }
+
+    private Tensor Encode(ReasonerBatch rb)
+    {
+        var hidden = Model.Encoder.Forward(rb.Input);
+        Encoded?.Invoke(hidden);
+        return hidden;
+    }
+
+    private ReasonerBatch ChunkBatch(List<InputView> views, List<BaselineExample> owners, Window chunk) =>
+        MakeBatch(views.GetRange(chunk.Start, chunk.Length), owners.GetRange(chunk.Start, chunk.Length));
+
+    private static int[] Labels(IReadOnlyList<BaselineExample> batch) => [.. batch.Select(e => e.Label!.Value)];
 
     private (List<InputView> Views, List<BaselineExample> Owners, int[] Counts) Flatten(IReadOnlyList<BaselineExample> batch)
     {
@@ -138,6 +170,7 @@ public sealed class SlidingWindowBaseline : LongTextBaseline
         return (views, owners, counts);
     }
 
+    /// <summary>Consecutive runs of at most <see cref="RowsPerForward"/> of the batch's windows.</summary>
     private IEnumerable<Window> Chunks(int rows)
     {
         var size = Math.Max(1, RowsPerForward);

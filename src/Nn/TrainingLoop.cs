@@ -9,10 +9,40 @@ namespace CogLtx.Nn;
 public sealed class TrainingDivergedException(string message, Exception? inner = null) : ArithmeticException(message, inner);
 
 /// <summary>
-/// One micro-batch's loss as returned to <see cref="TrainingLoop"/>: the mean loss over the micro-batch's rows (a
-/// one-element tensor recorded for backward) and what to do once its gradients are in (e.g. cache scores).
+/// One micro-batch as returned to <see cref="TrainingLoop"/>, and what to do once its gradients are in (e.g. cache
+/// scores). Usually its mean loss over the rows, one tensor recorded for backward, which the loop checks to be finite
+/// and back-propagates scaled by the micro-batch's share of the step. A micro-batch whose whole graph would not fit in
+/// memory (sliding windows over long documents) back-propagates itself instead (<see cref="Backpropagate"/>).
 /// </summary>
-public sealed record MicroBatchLoss(Tensor Loss, Action? AfterBackward = null);
+public sealed class MicroBatchLoss
+{
+    /// <param name="loss">Mean loss over the micro-batch's rows (one element, recorded for backward).</param>
+    public MicroBatchLoss(Tensor loss, Action? afterBackward = null)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        Loss = loss;
+        AfterBackward = afterBackward;
+    }
+
+    /// <param name="backpropagate">
+    /// Given the scale s, adds s · ∇(mean loss) into the parameters' gradients and returns the mean loss; it throws
+    /// <see cref="NonFiniteException"/> before back-propagating any part of the loss that is not finite.
+    /// </param>
+    public MicroBatchLoss(Func<float, float> backpropagate, Action? afterBackward = null)
+    {
+        ArgumentNullException.ThrowIfNull(backpropagate);
+        Backpropagate = backpropagate;
+        AfterBackward = afterBackward;
+    }
+
+    /// <summary>The recorded mean loss; null when the micro-batch back-propagates itself.</summary>
+    public Tensor? Loss { get; }
+
+    /// <summary>Forward and backward in one, given the scale; null for a recorded <see cref="Loss"/>.</summary>
+    public Func<float, float>? Backpropagate { get; }
+
+    public Action? AfterBackward { get; }
+}
 
 /// <summary>One finished optimizer step of a pass.</summary>
 /// <param name="Step">Steps done in this pass (1-based, after this one).</param>
@@ -28,7 +58,8 @@ public sealed record OptimizerStep(int Step, int Steps, int TotalSteps, double L
 /// The one optimisation-step loop of the project, used by joint training (both phases) and by the baselines. One pass
 /// (an epoch, or one model's half of an outer epoch) runs over micro-batches in a fixed order; every
 /// <c>accumulationSteps</c> of them make an optimizer step: gradients are cleared, each micro-batch's mean loss is
-/// checked to be finite and back-propagated scaled by its share of the step's rows (so the step's gradient is the mean
+/// checked to be finite and back-propagated scaled by its share of the step's rows (or the micro-batch does both
+/// itself, <see cref="MicroBatchLoss.Backpropagate"/>) (so the step's gradient is the mean
 /// over its rows, whatever the micro-batch sizes), the learning rate comes from the schedule at the optimizer's step
 /// count, the global gradient norm is clipped (or only measured) and checked, and AdamW steps. Cancellation is
 /// observed before each micro-batch. After each step the caller records it (<c>stepped</c>); then a checkpoint is
@@ -98,12 +129,9 @@ public sealed class TrainingLoop
             foreach (var micro in group)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var (loss, afterBackward) = lossOf(micro);
-                var value = loss.Item();
-                if (!float.IsFinite(value))
-                    throw new TrainingDivergedException($"{where} step {step + 1}: the loss is {value}; stopping before the backward pass");
-                Ops.Scale(loss, (float)micro.Length / rows).Backward();
-                afterBackward?.Invoke();
+                var microBatch = lossOf(micro);
+                var value = Backward(microBatch, (float)micro.Length / rows, $"{where} step {step + 1}");
+                microBatch.AfterBackward?.Invoke();
                 lossSum += (double)value * micro.Length;
             }
             var lr = schedule.LearningRate(optimizer.Steps);
@@ -120,6 +148,31 @@ public sealed class TrainingLoop
 
     /// <summary>Whether the run has reached <c>stopAfterSteps</c> after <paramref name="totalSteps"/> steps.</summary>
     public bool StopsAt(int totalSteps) => stopAfterSteps > 0 && totalSteps >= stopAfterSteps;
+
+    /// <summary>Back-propagates <paramref name="microBatch"/>'s loss × <paramref name="scale"/>; returns the loss.</summary>
+    private static float Backward(MicroBatchLoss microBatch, float scale, string where)
+    {
+        if (microBatch.Backpropagate is { } backpropagate)
+        {
+            float mean;
+            try
+            {
+                mean = backpropagate(scale);
+            }
+            catch (NonFiniteException e)
+            {
+                throw new TrainingDivergedException($"{where}: {e.Message}", e);
+            }
+            if (!float.IsFinite(mean)) throw new TrainingDivergedException($"{where}: the loss is {mean}; stopping before the update");
+            return mean;
+        }
+        var loss = microBatch.Loss!;
+        var value = loss.Item();
+        if (!float.IsFinite(value))
+            throw new TrainingDivergedException($"{where}: the loss is {value}; stopping before the backward pass");
+        Ops.Scale(loss, scale).Backward();
+        return value;
+    }
 
     private void Update(double lr, string where)
     {

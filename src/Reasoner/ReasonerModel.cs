@@ -84,7 +84,14 @@ public sealed class ReasonerModel : Module
     public ReasonerOutput Forward(ReasonerBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var hidden = Encoder.Forward(batch.Input);                      // (B, T, H)
+        return Forward(batch, Encoder.Forward(batch.Input));
+    }
+
+    /// <summary>The head on <paramref name="hidden"/> (B, T, H), the encoder's output for <paramref name="batch"/>'s input.</summary>
+    public ReasonerOutput Forward(ReasonerBatch batch, Tensor hidden)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(hidden);
         if (Head is QuestionAnsweringModel qa)
         {
             var (start, end) = qa.Span(hidden);

@@ -30,6 +30,21 @@ public sealed class Rng
         }
     }
 
+    /// <summary>
+    /// Everything the next draws depend on (the four state words and a cached Gaussian), so that
+    /// <see cref="Restore"/> makes the generator draw again exactly what it drew after this call: used to replay
+    /// dropout masks when a forward pass is recomputed (gradient checkpointing). Unlike <see cref="State"/>, which
+    /// checkpoints persist, it keeps the spare Gaussian.
+    /// </summary>
+    public RngSnapshot Snapshot() => new(s0, s1, s2, s3, spareGaussian);
+
+    /// <summary>Puts the generator back where <see cref="Snapshot"/> found it (of this or any generator).</summary>
+    public void Restore(RngSnapshot snapshot)
+    {
+        (s0, s1, s2, s3) = (snapshot.S0, snapshot.S1, snapshot.S2, snapshot.S3);
+        spareGaussian = snapshot.SpareGaussian;
+    }
+
     public ulong NextULong()
     {
         var result = RotL(s1 * 5, 7) * 9;
@@ -88,4 +103,21 @@ public sealed class Rng
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
     }
+}
+
+/// <summary>A generator's full state as <see cref="Rng.Snapshot"/> takes it; equal snapshots draw the same numbers.</summary>
+public readonly record struct RngSnapshot
+{
+    internal RngSnapshot(ulong s0, ulong s1, ulong s2, ulong s3, float? spareGaussian) =>
+        (S0, S1, S2, S3, SpareGaussian) = (s0, s1, s2, s3, spareGaussian);
+
+    internal ulong S0 { get; }
+
+    internal ulong S1 { get; }
+
+    internal ulong S2 { get; }
+
+    internal ulong S3 { get; }
+
+    internal float? SpareGaussian { get; }
 }

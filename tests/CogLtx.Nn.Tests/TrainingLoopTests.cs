@@ -114,6 +114,47 @@ public sealed class TrainingLoopTests
         Assert.Equal(5, opt.Steps);
     }
 
+    [Fact]
+    public void RunPass_SelfBackpropagatingMicroBatch_GetsItsShareOfTheStep_AndStepsAsARecordedLossWould()
+    {
+        // The same rows as the first test, one micro-batch handing its loss over, the other back-propagating itself
+        // (given the scale 2/3 or 1/3): the step's gradient is still the mean over the 3 rows.
+        var (w, twin) = (AdamWTests.Param(new Tensor([0.5f, -0.5f], 2)), AdamWTests.Param(new Tensor([0.5f, -0.5f], 2)));
+        var (opt, twinOpt) = (new AdamW([("w", w)], learningRate: 0.1), new AdamW([("w", twin)], learningRate: 0.1));
+        var scales = new List<float>();
+        var steps = new List<OptimizerStep>();
+        Loop(w, opt, accumulation: 2).RunPass<float[]>([[.. Rows[0..2]], [Rows[2]]], 0, 0, micro => new MicroBatchLoss(scale =>
+        {
+            scales.Add(scale);
+            var loss = MeanLoss(w, micro).Loss!;
+            Ops.Scale(loss, scale).Backward();
+            return loss.Item();
+        }), steps.Add, () => { }, "test", CancellationToken.None);
+        var twinSteps = new List<OptimizerStep>();
+        Loop(twin, twinOpt, accumulation: 2).RunPass<float[]>([[.. Rows[0..2]], [Rows[2]]], 0, 0,
+            micro => MeanLoss(twin, micro), twinSteps.Add, () => { }, "test", CancellationToken.None);
+
+        Assert.Equal([2f / 3, 1f / 3], scales);
+        Assert.Equal(twinSteps, steps);
+        Assert.Equal(twin.Data, w.Data);
+    }
+
+    [Fact]
+    public void RunPass_SelfBackpropagatingMicroBatch_NonFinite_StopsNamingTheStep()
+    {
+        var w = AdamWTests.Param(new Tensor([1f, 1f], 2));
+        var opt = new AdamW([("w", w)], learningRate: 0.1);
+        var error = Assert.Throws<TrainingDivergedException>(() => Loop(w, opt, accumulation: 1).RunPass<float[]>(
+            [.. Rows.Select(r => new[] { r })], 0, 0,
+            m => new MicroBatchLoss(_ => opt.Steps == 1 ? throw new NonFiniteException("the loss of rows 0–0 is NaN", ["loss"]) : 0f),
+            _ => { }, () => { }, "epoch 0, sliding-max", CancellationToken.None));
+        Assert.Equal("epoch 0, sliding-max step 2: the loss of rows 0–0 is NaN", error.Message);
+        var infinite = Assert.Throws<TrainingDivergedException>(() => Loop(w, opt, accumulation: 1).RunPass<float[]>(
+            [[Rows[0]]], 0, 0, _ => new MicroBatchLoss(_ => float.PositiveInfinity), _ => { }, () => { }, "x", CancellationToken.None));
+        Assert.Contains("x step 1: the loss is Infinity", infinite.Message);
+        Assert.Equal(1, opt.Steps);
+    }
+
     /// <summary>loss = Σ cᵢ·wᵢ recorded on the tape by hand (no engine ops needed); dL/dwᵢ = cᵢ, or <paramref name="gradOverride"/>.</summary>
     private static Tensor Dot(Tensor w, float[] c, float? gradOverride = null)
     {

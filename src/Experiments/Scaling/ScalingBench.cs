@@ -47,10 +47,11 @@ public sealed record ScalingOptions
 /// grow with the document (every judge and reasoner input is at most 512 tokens) and its inference time grows
 /// linearly (MemRecall's judge passes are ⌈blocks / blocks-per-input⌉ + 1 per step). For each length it trains a
 /// fresh CogLTX (supervised relevance, one epoch) and a sliding-window classifier, whose training back-propagates
-/// through every window of a document, on synthetic key-sentence documents of that length, then times inference
-/// document by document. Memory is sampled every 5 ms after a compacting collection (<see cref="MemorySampler"/>).
-/// Under a heap limit (<c>DOTNET_GCHeapHardLimit</c>) the sliding window runs out of memory first: that length and the
-/// longer ones record it as out of memory, and CogLTX goes on being measured.
+/// through every window of a document (its time grows with the windows; its memory is bounded by
+/// <see cref="SlidingWindowBaseline.RowsPerForward"/> windows), on synthetic key-sentence documents of that length, then
+/// times inference document by document. Memory is sampled every 5 ms after a compacting collection
+/// (<see cref="MemorySampler"/>). If the sliding window runs out of memory under a heap limit
+/// (<c>DOTNET_GCHeapHardLimit</c>), that length and the longer ones record it as out of memory, and CogLTX goes on being measured.
 /// For <c>cogltx bench scaling</c>: minutes of work, not a unit test.
 /// </summary>
 public static class ScalingBench
