@@ -41,9 +41,6 @@ public sealed record MemRecallResult(
     IReadOnlyList<MemRecallStep> Steps,
     int ScoredInputs)
 {
-    /// <summary>The selected blocks as a buffer, ready to assemble z+ for the reasoner.</summary>
-    public BlockBuffer ToBuffer() => new(Blocks);
-
     /// <summary>Total tokens of the selected blocks.</summary>
     public int TokenCount => Blocks.Sum(b => b.Length);
 }

@@ -9,9 +9,6 @@ namespace CogLtx.Models;
 /// </summary>
 public static class EncodeRunner
 {
-    /// <summary>Input names read (each also accepted with the fixtures' "input." prefix).</summary>
-    public static readonly IReadOnlyList<string> InputNames = ["input_ids", "attention_mask", "token_type_ids", "global_attention_mask"];
-
     /// <summary>
     /// Loads <paramref name="modelDir"/>, encodes <paramref name="inputPath"/>, writes <paramref name="outputPath"/>; returns
     /// what was written. A checkpoint that lacks weights of the model its config names (a head, a pooler) is an error:

@@ -35,12 +35,6 @@ public static partial class EncoderFactory
         lock (Registry) Registry[modelType] = (classPrefix, build);
     }
 
-    /// <summary>Model types that can be built now.</summary>
-    public static IReadOnlyList<string> ModelTypes
-    {
-        get { lock (Registry) return Registry.Keys.Order().ToList(); }
-    }
-
     /// <summary>The encoder for <paramref name="config"/>.ModelType (keys relative to <paramref name="vb"/>).</summary>
     public static EncoderModel CreateEncoder(BertConfig config, VarBuilder vb, Rng rng, bool addPoolingLayer = true) =>
         Lookup(config.ModelType).Build(config, vb, rng, addPoolingLayer);

@@ -14,6 +14,7 @@ public sealed record EncoderOutput(Tensor LastHiddenState, Tensor? PoolerOutput 
 /// </summary>
 public interface IHfModel
 {
+    /// <summary>The model's configuration (config.json).</summary>
     BertConfig Config { get; }
 
     /// <summary>transformers class name written to config.json "architectures" (e.g. "BertForQuestionAnswering").</summary>
@@ -30,21 +31,27 @@ public interface IHfModel
 /// Base of the BERT-family encoders (BERT, RoBERTa, Longformer). Heads take any <see cref="EncoderModel"/>
 /// so that they work over every encoder; a new encoder registers with <see cref="EncoderFactory"/>.
 /// </summary>
-public abstract class EncoderModel : Module, IEncoder, IHfModel
+public abstract class EncoderModel : Module, IHfModel
 {
+    /// <summary>An encoder for <paramref name="config"/>.</summary>
     protected EncoderModel(BertConfig config) => Config = config;
 
+    /// <inheritdoc/>
     public BertConfig Config { get; }
 
+    /// <summary>Width H of the hidden states.</summary>
     public int HiddenSize => Config.HiddenSize;
 
+    /// <summary>Id the model uses for padding (BERT 0, RoBERTa 1).</summary>
     public int PadTokenId => Config.PaddingIdx;
 
+    /// <summary>Longest sequence the position table allows.</summary>
     public virtual int MaxLength => Config.MaxLength;
 
     /// <summary>True when the encoder has a pooler (pooler.dense) and returns pooler_output.</summary>
     public abstract bool HasPooler { get; }
 
+    /// <inheritdoc/>
     public abstract string Architecture { get; }
 
     /// <summary>The word embedding table (V, H); masked-LM decoders are tied to it.</summary>
@@ -58,6 +65,7 @@ public abstract class EncoderModel : Module, IEncoder, IHfModel
     /// <summary>last_hidden_state (B, T, H).</summary>
     public Tensor Forward(EncoderInput input) => Encode(input).LastHiddenState;
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Run(EncoderInput input)
     {
         var output = Encode(input);

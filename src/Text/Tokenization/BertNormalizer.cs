@@ -38,8 +38,6 @@ internal sealed class BertNormalizer
         }
     }
 
-    public BertNormalizerOptions Options => new(cleanText, handleChineseChars, stripAccents, lowercase);
-
     /// <summary>Normalizes <paramref name="text"/>[start, end) into <paramref name="output"/> (cleared first); alignments index <paramref name="text"/>.</summary>
     public void Normalize(string text, int start, int end, NormalizedText output)
     {

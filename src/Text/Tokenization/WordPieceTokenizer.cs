@@ -37,9 +37,6 @@ public sealed class WordPieceTokenizer : SubwordTokenizer
             : addedTokens.Where(t => t.Normalized).Select(t => (this.normalizer.NormalizeString(t.Content), t)));
     }
 
-    /// <summary>The normalizer settings (null when there is none).</summary>
-    public BertNormalizerOptions? Normalizer => normalizer?.Options;
-
     /// <summary>
     /// A BERT tokenizer from an in-memory vocabulary (the lines of vocab.txt), with the bert-base pipeline and the
     /// specials [CLS] [SEP] [PAD] [UNK] [MASK], which must all be in <paramref name="vocab"/>.

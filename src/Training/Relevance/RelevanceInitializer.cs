@@ -53,30 +53,6 @@ public static class RelevanceInitializer
     }
 
     /// <summary>
-    /// GloVe initialisation of one example (initialize_relevance.py <c>_init_relevance_glove</c>): a block's score is
-    /// the mean dot product over all (query word, block word) pairs of known words (a block with no known word scores
-    /// 0); scale = max − min + 1e−6 (not subtracting the minimum from the score, as in the reference); blocks with
-    /// 1 − score/scale &lt; threshold get relevance max(relevance, 1). Returns false when no query word has a vector
-    /// (the reference crashes there).
-    /// </summary>
-    /// <param name="vector">Word vector lookup (e.g. glove-wiki-gigaword-100), null for unknown words.</param>
-    public static bool InitGlove(ExampleBlocks example, Func<Block, string> blockText, Func<string, float[]?> vector,
-        string? queryText = null, CogLtxOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(example);
-        ArgumentNullException.ThrowIfNull(blockText);
-        ArgumentNullException.ThrowIfNull(vector);
-        options ??= CogLtxOptions.Default;
-        var query = Known(Words(queryText ?? QueryText(example, blockText)), vector);
-        if (query.Count == 0 || example.DocumentBlocks.Count == 0) return false;
-        var scores = example.DocumentBlocks.Select(b => MeanDot(query, Known(Words(blockText(b)), vector))).ToArray();
-        var scale = scores.Max() - scores.Min() + 1e-6;
-        for (var i = 0; i < scores.Length; i++)
-            if (1 - scores[i] / scale < options.InitThreshold) Promote(example.DocumentBlocks[i]);
-        return true;
-    }
-
-    /// <summary>
     /// The query an initialisation searches for (spec §5.5): the label name carried by the query block, with '.'
     /// read as a space ("soc.religion.christian" → "soc religion christian"), when there is one (classification: the
     /// query block is only [CLS][SEP]; multi-label: the block holds the label name); else the query blocks' texts
@@ -91,21 +67,4 @@ public static class RelevanceInitializer
     }
 
     private static void Promote(Block block) => block.Relevance = Math.Max(block.Relevance, 1);
-
-    private static List<float[]> Known(List<string> words, Func<string, float[]?> vector) =>
-        words.Select(vector).OfType<float[]>().ToList();
-
-    // Mean of q·d over all pairs; a block without known words is the reference's single zero vector (score 0).
-    private static double MeanDot(List<float[]> query, List<float[]> block)
-    {
-        if (block.Count == 0) return 0;
-        var sum = 0.0;
-        foreach (var q in query)
-            foreach (var d in block)
-            {
-                if (q.Length != d.Length) throw new ArgumentException($"word vectors of different sizes: {q.Length} and {d.Length}");
-                for (var k = 0; k < q.Length; k++) sum += (double)q[k] * d[k];
-            }
-        return sum / (query.Count * block.Count);
-    }
 }

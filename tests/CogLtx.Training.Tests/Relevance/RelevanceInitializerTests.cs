@@ -57,19 +57,4 @@ public sealed class RelevanceInitializerTests
         Assert.True(RelevanceInitializer.InitBm25(labelled, b => texts[b.Position], queryText: "rec.sat".Replace('.', ' ')));
         Assert.Equal((1, 0, 3), (d0.Relevance, d2.Relevance, d3.Relevance));
     }
-
-    [Fact]
-    public void InitGlove_MeanDotProductOverWordPairs_NormalisedByRange()
-    {
-        // q = cat (1, 0). Blocks: "cat dog" → (1 + 0.8)/2 = 0.9; "fish" → 0; "zzz" (no vector) → 0; "dog" → 0.8.
-        // scale = 0.9 − 0 + 1e−6; 1 − 0.9/scale ≈ 0 and 1 − 0.8/scale ≈ 0.111 are < 0.15 → relevant.
-        var vectors = new Dictionary<string, float[]> { ["cat"] = [1, 0], ["dog"] = [.8f, 0], ["fish"] = [0, 1] };
-        var texts = new Dictionary<long, string> { [1] = "cat", [2] = "cat dog", [3] = "fish", [4] = "zzz", [5] = "dog" };
-        var blocks = Enumerable.Range(2, 4).Select(i => new Block([9, 2], i)).ToList();
-        var example = new ExampleBlocks([new Block([0, 2], 1, BlockKind.Query)], blocks);
-        Assert.True(RelevanceInitializer.InitGlove(example, b => texts[b.Position], vectors.GetValueOrDefault));
-        Assert.Equal([1, 0, 0, 1], blocks.Select(b => b.Relevance));
-
-        Assert.False(RelevanceInitializer.InitGlove(example, b => texts[b.Position], vectors.GetValueOrDefault, queryText: "unknown words"));
-    }
 }

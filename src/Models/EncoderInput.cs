@@ -1,5 +1,3 @@
-using CogLtx.Tensors;
-
 namespace CogLtx.Models;
 
 /// <summary>
@@ -10,19 +8,4 @@ public sealed record EncoderInput(int[] InputIds, int[] AttentionMask, int Batch
 {
     /// <summary>One unpadded sequence.</summary>
     public static EncoderInput Single(int[] ids) => new(ids, Enumerable.Repeat(1, ids.Length).ToArray(), 1, ids.Length);
-}
-
-/// <summary>A BERT-family encoder (BERT, RoBERTa, Longformer): ids → last_hidden_state (B, T, H).</summary>
-public interface IEncoder
-{
-    int HiddenSize { get; }
-
-    /// <summary>Id the model uses for padding (BERT 0, RoBERTa 1).</summary>
-    int PadTokenId { get; }
-
-    /// <summary>Longest sequence the position table allows.</summary>
-    int MaxLength { get; }
-
-    /// <summary>last_hidden_state (B, T, H).</summary>
-    Tensor Forward(EncoderInput input);
 }
