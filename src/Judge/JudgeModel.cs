@@ -51,8 +51,10 @@ public sealed class JudgeModel : Module
     /// <summary>The encoder's config with <c>num_labels = 1</c> and <c>classifier_dropout = 0.1</c>, as saved next to the weights.</summary>
     public BertConfig Config => Head.Config;
 
+    /// <summary>The judge's encoder.</summary>
     public EncoderModel Encoder => Head.Encoder;
 
+    /// <summary>Dropout before the classifier.</summary>
     public Dropout Dropout => Head.Dropout;
 
     /// <summary>Linear(H, 1): weight (1, H), bias (1).</summary>

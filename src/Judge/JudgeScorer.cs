@@ -29,6 +29,7 @@ public sealed class JudgeScorer(JudgeModel judge) : IBlockScorer
         return result;
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<float[]> ScoreTokens(IReadOnlyList<AssembledInput> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);

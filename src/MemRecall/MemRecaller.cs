@@ -27,6 +27,7 @@ public sealed class MemRecaller
     private readonly IBlockScorer scorer;
     private readonly CogLtxOptions options;
 
+    /// <summary>MemRecall over the blocks' scores from <paramref name="scorer"/>, with <paramref name="options"/> (default <see cref="CogLtxOptions.Default"/>).</summary>
     public MemRecaller(IBlockScorer scorer, CogLtxOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scorer);

@@ -65,12 +65,16 @@ public sealed partial class AdamW
     /// <summary>The learning rate the next <see cref="Step"/> uses; a schedule sets it before each step.</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>Decay rate of the first-moment estimate.</summary>
     public double Beta1 { get; }
 
+    /// <summary>Decay rate of the second-moment estimate.</summary>
     public double Beta2 { get; }
 
+    /// <summary>Added to the square root of the second moment.</summary>
     public double Eps { get; }
 
+    /// <summary>The parameter groups (each with its weight decay).</summary>
     public IReadOnlyList<ParameterGroup> Groups { get; }
 
     /// <summary>Number of completed <see cref="Step"/> calls (the schedule's step index).</summary>

@@ -12,8 +12,11 @@ namespace CogLtx.Nn;
 /// </summary>
 public static class CheckpointStore
 {
+    /// <summary>Folder name of the latest complete checkpoint.</summary>
     public const string CurrentName = "checkpoint";
+    /// <summary>Folder name of the checkpoint before it, kept until the next one is complete.</summary>
     public const string PreviousName = "checkpoint.old";
+    /// <summary>File whose presence marks a checkpoint folder as complete.</summary>
     public const string MarkerFile = "COMPLETE";
     private const string TempPrefix = "checkpoint.tmp-";
 

@@ -42,6 +42,7 @@ public abstract partial class Module
         return result;
     }
 
+    /// <summary>The parameters, in the order of <see cref="NamedParameters"/>.</summary>
     public IReadOnlyList<Tensor> Parameters() => NamedParameters().Select(p => p.Value).ToList();
 
     private void Collect(string prefix, List<(string, Tensor)> into, HashSet<Tensor> seen)

@@ -31,6 +31,7 @@ public sealed class SafeTensorsFile : IWeightsFile
         Names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The file's path.</summary>
     public string Path { get; }
 
     /// <summary>The header's <c>__metadata__</c> (empty when absent).</summary>
@@ -39,11 +40,13 @@ public sealed class SafeTensorsFile : IWeightsFile
     /// <summary>Tensor names, sorted ordinally.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>True when the file holds a tensor named <paramref name="name"/>.</summary>
     public bool Contains(string name) => tensors.ContainsKey(name);
 
     /// <summary>The stored dtype string ("F32", "I64", …).</summary>
     public string Dtype(string name) => Info(name).Dtype;
 
+    /// <summary>Shape of tensor <paramref name="name"/>.</summary>
     public int[] Shape(string name) => (int[])Info(name).Shape.Clone();
 
     /// <summary>A floating tensor (F32, F64, F16 or BF16) converted to float32, with <c>Tensor.Name = name</c>.</summary>

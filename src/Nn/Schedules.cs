@@ -1,24 +1,26 @@
 namespace CogLtx.Nn;
 
 /// <summary>
-/// A learning-rate schedule. <paramref name="step"/> in <see cref="LearningRate"/> is the number of optimizer
+/// A learning-rate schedule. <c>step</c> in <see cref="LearningRate"/> is the number of optimizer
 /// steps already taken, so the first optimizer step uses <c>LearningRate(0)</c>: the same indexing as a torch
 /// LR scheduler constructed before training and stepped after every <c>optimizer.step()</c>.
 /// </summary>
 public interface ILrSchedule
 {
+    /// <summary>Learning rate of the optimizer step taken after <c>step</c> steps.</summary>
     double LearningRate(int step);
 }
 
 /// <summary>A fixed learning rate.</summary>
 public sealed class ConstantSchedule(double learningRate) : ILrSchedule
 {
+    /// <inheritdoc/>
     public double LearningRate(int step) => learningRate;
 }
 
 /// <summary>
-/// Linear warm-up from <paramref name="initialLr"/> to <paramref name="peakLr"/> over <paramref name="warmupSteps"/>,
-/// then linear change to <paramref name="finalLr"/> at <paramref name="totalSteps"/>, then flat at <paramref name="finalLr"/>:
+/// Linear warm-up from <c>initialLr</c> to <c>peakLr</c> over <c>warmupSteps</c>,
+/// then linear change to <c>finalLr</c> at <c>totalSteps</c>, then flat at <c>finalLr</c>:
 /// <code>
 /// lr(k) = initial + (peak − initial)·k/warmup                          k &lt; warmup
 ///       = peak + (final − peak)·(k − warmup)/(total − warmup)         warmup ≤ k &lt; total
@@ -29,6 +31,7 @@ public sealed class ConstantSchedule(double learningRate) : ILrSchedule
 /// </summary>
 public sealed class WarmupLinearSchedule : ILrSchedule
 {
+    /// <summary>Linear warmup from <paramref name="initialLr"/> to <paramref name="peakLr"/> over <paramref name="warmupSteps"/>, then linear change to <paramref name="finalLr"/> at <paramref name="totalSteps"/>, flat after.</summary>
     public WarmupLinearSchedule(double peakLr, int warmupSteps, int totalSteps, double initialLr = 0, double finalLr = 0)
     {
         if (warmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(warmupSteps), $"warm-up steps must be ≥ 0, got {warmupSteps}");
@@ -41,12 +44,18 @@ public sealed class WarmupLinearSchedule : ILrSchedule
         FinalLr = finalLr;
     }
 
+    /// <summary>Learning rate at the end of the warmup.</summary>
     public double PeakLr { get; }
+    /// <summary>Steps of the warmup.</summary>
     public int WarmupSteps { get; }
+    /// <summary>Step at which the decay reaches <see cref="FinalLr"/>.</summary>
     public int TotalSteps { get; }
+    /// <summary>Learning rate of step 0.</summary>
     public double InitialLr { get; }
+    /// <summary>Learning rate from <see cref="TotalSteps"/> on.</summary>
     public double FinalLr { get; }
 
+    /// <inheritdoc/>
     public double LearningRate(int step)
     {
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), $"step must be ≥ 0, got {step}");

@@ -41,6 +41,7 @@ public sealed class MicroBatchLoss
     /// <summary>Forward and backward in one, given the scale; null for a recorded <see cref="Loss"/>.</summary>
     public Func<float, float>? Backpropagate { get; }
 
+    /// <summary>Called after the backward pass of this micro-batch, if set.</summary>
     public Action? AfterBackward { get; }
 }
 

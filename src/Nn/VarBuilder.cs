@@ -5,10 +5,16 @@ namespace CogLtx.Nn;
 /// <summary>How a parameter is initialised when the builder creates it rather than loading it.</summary>
 public abstract record Init
 {
+    /// <summary>Normal with mean 0.</summary>
+    /// <param name="Std">Standard deviation.</param>
     public sealed record Normal(float Std) : Init;
+    /// <summary>Every element the same.</summary>
+    /// <param name="Value">The element value.</param>
     public sealed record Constant(float Value) : Init;
 
+    /// <summary>Zeros.</summary>
     public static readonly Init Zeros = new Constant(0f);
+    /// <summary>Ones.</summary>
     public static readonly Init Ones = new Constant(1f);
 }
 

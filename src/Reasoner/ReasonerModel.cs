@@ -60,8 +60,10 @@ public sealed class ReasonerModel : Module
     public static bool EncoderNeedsPooler(string modelType, ReasonerTask task) =>
         task != ReasonerTask.SpanQa && SequenceClassificationModel.UsesPooler(modelType);
 
+    /// <summary>The reasoner's encoder.</summary>
     public EncoderModel Encoder { get; }
 
+    /// <summary>The task of the reasoner's head.</summary>
     public ReasonerTask Task { get; }
 
     /// <summary>The Hugging Face head model this reasoner is (its parameters are the reasoner's).</summary>

@@ -10,19 +10,25 @@ namespace CogLtx.Splitter;
 /// </summary>
 public sealed record BlockProperties
 {
+    /// <summary>Document blocks without labels or origin.</summary>
     public static BlockProperties Document { get; } = new();
 
+    /// <summary>Query or document.</summary>
     public BlockKind Kind { get; init; } = BlockKind.Document;
 
     /// <summary>Initial relevance (NewsQA answer line 3, HotpotQA supporting fact 1, query 3/2; default 0).</summary>
     public int Relevance { get; init; }
 
+    /// <summary>Class id the block carries, or null.</summary>
     public int? Label { get; init; }
 
+    /// <summary>Label name the block carries, or null.</summary>
     public string? LabelName { get; init; }
 
+    /// <summary>Id of the example the block belongs to, or null.</summary>
     public string? ExampleId { get; init; }
 
+    /// <summary>Where the block's text comes from, or null.</summary>
     public BlockOrigin? Origin { get; init; }
 
     /// <summary>Token index of the answer's first token in the sentence (mode S) or text (mode D), if any.</summary>

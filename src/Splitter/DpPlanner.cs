@@ -43,6 +43,7 @@ public sealed class DpPlanner
     private int nextCheck = CheckEvery;
     private bool finished;
 
+    /// <summary>A planner for blocks of at most <paramref name="blockSize"/> tokens; <paramref name="blockCost"/> is the cost of each block, <paramref name="forcedCutCost"/> that of a cut where no end token falls.</summary>
     public DpPlanner(int blockSize = 63, int blockCost = 4, int forcedCutCost = 8)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);

@@ -9,6 +9,7 @@ public sealed class Rng
     private ulong s0, s1, s2, s3;
     private float? spareGaussian;
 
+    /// <summary>A generator whose whole sequence is fixed by <paramref name="seed"/>.</summary>
     public Rng(ulong seed)
     {
         Seed = seed;
@@ -16,6 +17,7 @@ public sealed class Rng
         s0 = SplitMix(ref x); s1 = SplitMix(ref x); s2 = SplitMix(ref x); s3 = SplitMix(ref x);
     }
 
+    /// <summary>The seed it was made with.</summary>
     public ulong Seed { get; }
 
     /// <summary>The full generator state, for checkpoints.</summary>
@@ -45,6 +47,7 @@ public sealed class Rng
         spareGaussian = snapshot.SpareGaussian;
     }
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextULong()
     {
         var result = RotL(s1 * 5, 7) * 9;

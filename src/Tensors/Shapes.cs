@@ -3,6 +3,7 @@ namespace CogLtx.Tensors;
 /// <summary>Shape arithmetic shared by tensors and kernels.</summary>
 public static class Shapes
 {
+    /// <summary>Number of elements of a tensor of this shape.</summary>
     public static int Size(ReadOnlySpan<int> shape)
     {
         long size = 1;
@@ -28,6 +29,7 @@ public static class Shapes
         return strides;
     }
 
+    /// <summary>Row-major offset of <paramref name="index"/> in a tensor of <paramref name="shape"/>.</summary>
     public static int Offset(int[] shape, int[] index)
     {
         if (index.Length != shape.Length)
@@ -42,7 +44,9 @@ public static class Shapes
         return offset;
     }
 
+    /// <summary>The shape as <c>[2, 3]</c>.</summary>
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 
+    /// <summary>True when both shapes have the same dimensions.</summary>
     public static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 }

@@ -7,6 +7,7 @@ namespace CogLtx.Tensors;
 /// </summary>
 public sealed partial class Tensor
 {
+    /// <summary>A tensor over <paramref name="data"/> (not copied), row-major with <paramref name="shape"/>.</summary>
     public Tensor(float[] data, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -20,10 +21,13 @@ public sealed partial class Tensor
     /// <summary>Row-major storage; its length equals <see cref="Size"/>.</summary>
     public float[] Data { get; }
 
+    /// <summary>Dimensions.</summary>
     public int[] Shape { get; }
 
+    /// <summary>Number of dimensions.</summary>
     public int Rank => Shape.Length;
 
+    /// <summary>Number of elements.</summary>
     public int Size => Data.Length;
 
     /// <summary>Optional label (for example the parameter's Hugging Face name) used in error messages.</summary>
@@ -38,8 +42,10 @@ public sealed partial class Tensor
     /// <summary>The op that produced this tensor, when it was recorded for autograd.</summary>
     internal Node? Node { get; set; }
 
+    /// <summary>Dimension <paramref name="axis"/>; negative counts from the end.</summary>
     public int Dim(int axis) => Shape[axis < 0 ? axis + Shape.Length : axis];
 
+    /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new(new float[Shapes.Size(shape)], shape);
 
     /// <summary>
@@ -48,6 +54,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor Empty(params int[] shape) => new(GC.AllocateUninitializedArray<float>(Shapes.Size(shape)), shape);
 
+    /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)
     {
         var t = Zeros(shape);
@@ -55,8 +62,10 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
+    /// <summary>A one-element tensor of shape (1).</summary>
     public static Tensor Scalar(float value) => new([value], 1);
 
     /// <summary>Normal(0, std²) entries drawn from <paramref name="rng"/>.</summary>
@@ -82,6 +91,7 @@ public sealed partial class Tensor
         return Data[0];
     }
 
+    /// <summary>The element at a full index.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
     public float this[params int[] index]
     {
@@ -95,11 +105,9 @@ public sealed partial class Tensor
     /// <summary>Drops the accumulated gradient.</summary>
     public void ZeroGrad() => Grad = null;
 
-    /// <summary>A tensor that shares storage but is cut from the autograd graph.</summary>
-    public Tensor Detach() => new(Data, Shape);
-
     /// <summary>A deep copy of the values, cut from the autograd graph.</summary>
     public Tensor Clone() => new((float[])Data.Clone(), Shape);
 
+    /// <summary>The shape and name.</summary>
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}]{(Name is null ? "" : " " + Name)}";
 }

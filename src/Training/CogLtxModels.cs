@@ -14,12 +14,16 @@ namespace CogLtx.Training;
 /// <summary>What a CogLTX model directory declares besides its weights (<c>cogltx.json</c>).</summary>
 public sealed record CogLtxManifest
 {
+    /// <summary>Format version written by this code.</summary>
     public const int CurrentFormat = 1;
 
+    /// <summary>Format version of the manifest.</summary>
     public int Format { get; init; } = CurrentFormat;
 
+    /// <summary>The task the models solve.</summary>
     public required TaskSetup Task { get; init; }
 
+    /// <summary>The CogLTX settings the models were trained with.</summary>
     public required CogLtxOptions CogLtx { get; init; }
 
     /// <summary>The options the models were trained with (null for an untrained pair).</summary>
@@ -41,9 +45,13 @@ public sealed record CogLtxManifest
 /// </summary>
 public sealed class CogLtxModels
 {
+    /// <summary>The manifest file of a model directory.</summary>
     public const string ManifestFile = "cogltx.json";
+    /// <summary>Sub-folder of the judge checkpoint.</summary>
     public const string JudgeDir = "judge";
+    /// <summary>Sub-folder of the reasoner checkpoint.</summary>
     public const string ReasonerDir = "reasoner";
+    /// <summary>Sub-folder of the tokenizer.</summary>
     public const string TokenizerDir = "tokenizer";
 
     /// <summary>Files a tokenizer folder may hold (transformers' names); the ones present are copied into checkpoints.</summary>
@@ -62,8 +70,10 @@ public sealed class CogLtxModels
         Manifest = manifest;
     }
 
+    /// <summary>The judge.</summary>
     public JudgeModel Judge { get; }
 
+    /// <summary>The reasoner.</summary>
     public ReasonerModel Reasoner { get; }
 
     /// <summary>The judge's dropout stream (saved in training checkpoints).</summary>
@@ -72,15 +82,19 @@ public sealed class CogLtxModels
     /// <summary>The reasoner's dropout stream (saved in training checkpoints).</summary>
     public Rng ReasonerRng { get; }
 
+    /// <summary>The tokenizer both models share.</summary>
     public ITokenizer Tokenizer { get; }
 
     /// <summary>Folder the tokenizer was read from (its files are copied on save).</summary>
     public string TokenizerSource { get; }
 
+    /// <summary>The manifest (task and settings).</summary>
     public CogLtxManifest Manifest { get; private set; }
 
+    /// <summary>The task the models solve.</summary>
     public TaskSetup Setup => Manifest.Task;
 
+    /// <summary>The CogLTX settings.</summary>
     public CogLtxOptions Options => Manifest.CogLtx;
 
     /// <summary>Records the training options in the manifest written by <see cref="Save"/>.</summary>

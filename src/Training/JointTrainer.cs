@@ -77,6 +77,7 @@ public sealed partial class JointTrainer
     /// <summary>The examples trained on.</summary>
     public IReadOnlyList<CogLtxExample> Examples => examples;
 
+    /// <summary>The judge, reasoner and tokenizer being trained.</summary>
     public CogLtxModels Models => models;
 
     /// <summary>

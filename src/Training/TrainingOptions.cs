@@ -20,6 +20,7 @@ public enum RelevanceSource
 /// <summary>How relevance is initialised before training in <see cref="RelevanceSource.Latent"/> mode (spec §5.5).</summary>
 public enum RelevanceInit
 {
+    /// <summary>No initialisation.</summary>
     None,
 
     /// <summary>BM25 of the query words over the document's blocks: blocks scoring above 0.85·max become relevant.</summary>
@@ -69,12 +70,15 @@ public sealed record TrainingOptions
     /// <summary>Global gradient-norm clip; 0 disables (the reference does not clip; 1.0 is the transformers default).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
+    /// <summary>Where relevance labels come from.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<RelevanceSource>))]
     public RelevanceSource Relevance { get; init; } = RelevanceSource.Supervised;
 
+    /// <summary>How relevance is initialised in latent mode.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<RelevanceInit>))]
     public RelevanceInit InitRelevance { get; init; } = RelevanceInit.None;
 
+    /// <summary>How intervention losses are computed.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<InterventionMode>))]
     public InterventionMode Intervention { get; init; } = InterventionMode.Eval;
 

@@ -5,7 +5,9 @@ namespace CogLtx.Training;
 /// <summary>The two halves of an outer epoch (spec §5.1).</summary>
 public enum TrainingPhase
 {
+    /// <summary>Training the judge.</summary>
     Judge,
+    /// <summary>Training the reasoner.</summary>
     Reasoner,
 }
 

@@ -7,8 +7,10 @@ namespace CogLtx.Data;
 /// </summary>
 public static class DataDirectory
 {
+    /// <summary>Environment variable naming the data directory.</summary>
     public const string EnvironmentVariable = "COGLTX_DATA";
 
+    /// <summary>Data directory, relative to the working directory, when neither an argument nor the environment names one.</summary>
     public const string DefaultRelative = "data";
 
     /// <summary>The data directory as an absolute path (it need not exist).</summary>

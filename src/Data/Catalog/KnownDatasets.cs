@@ -19,6 +19,7 @@ public sealed record DataFileSpec(string FileName, Uri? Url)
     /// <summary>How many records the file holds (documents, questions, articles); checked when no digest matches.</summary>
     public int? ExpectedRecords { get; init; }
 
+    /// <summary>Plural noun for the records of this file in messages ("documents", "questions").</summary>
     public string RecordNoun { get; init; } = "records";
 
     /// <summary>Counts the records of a file at a path (reads it fully); null when the file has no content check.</summary>
@@ -35,6 +36,7 @@ public sealed record DataFileSet(string Label, IReadOnlyList<DataFileSpec> Files
 /// <summary>Options for loading a known dataset.</summary>
 public sealed record LoadOptions
 {
+    /// <summary>What to do with a malformed record: fail (default) or skip and report it.</summary>
     public OnError OnError { get; init; } = OnError.Fail;
 
     /// <summary>Apply CogLTX's 20 Newsgroups cleaning (<see cref="TwentyNewsgroupsReader.Clean"/>).</summary>
@@ -74,6 +76,7 @@ public sealed record KnownDataset(string Name, string Folder, ReasonerTask Kind,
 /// </summary>
 public static class KnownDatasets
 {
+    /// <summary>20 Newsgroups (bydate split): 20-way topic classification.</summary>
     public static KnownDataset TwentyNewsgroups { get; } = new(
         TwentyNewsgroupsReader.DatasetName, "20newsgroups", ReasonerTask.Classification,
         "20-class newsgroup topic classification (CogLTX's 20News), 11,314 train / 7,532 test", "research corpus, none stated",
@@ -86,6 +89,7 @@ public static class KnownDatasets
         Reader = (files, options) => TwentyNewsgroupsReader.Read(files[0], options.CleanNewsgroups, options.OnError),
     };
 
+    /// <summary>HotpotQA (distractor setting): multi-hop span question answering with supporting facts.</summary>
     public static KnownDataset HotpotQa { get; } = new(
         "hotpotqa", "hotpotqa", ReasonerTask.SpanQa,
         "multi-hop QA with supporting facts, distractor setting (train + dev)", "CC BY-SA 4.0",
@@ -112,6 +116,7 @@ public static class KnownDatasets
         },
     };
 
+    /// <summary>Movie reviews (Pang and Lee polarity): binary sentiment classification.</summary>
     public static KnownDataset MovieReviews { get; } = new(
         MovieReviewsReader.DatasetName, "movie_reviews", ReasonerTask.Classification,
         "binary sentiment of long movie reviews, 1,600 train (cv000-799) / 400 test", "CC BY 4.0",
@@ -124,6 +129,7 @@ public static class KnownDatasets
         Reader = (files, options) => MovieReviewsReader.Read(files[0], options.OnError),
     };
 
+    /// <summary>Hyperpartisan news detection (SemEval-2019 task 4, by-article): binary classification.</summary>
     public static KnownDataset Hyperpartisan { get; } = new(
         HyperpartisanReader.DatasetName, "hyperpartisan", ReasonerTask.Classification,
         "binary hyperpartisan news detection (SemEval-2019 task 4, by-article), 645 articles", "CC BY 4.0",
@@ -145,6 +151,7 @@ public static class KnownDatasets
         Reader = (files, options) => HyperpartisanReader.Read(files[0], files[1], options.OnError),
     };
 
+    /// <summary>BBC News full text: 5-way topic classification.</summary>
     public static KnownDataset Bbc { get; } = new(
         BbcNewsReader.DatasetName, "bbc", ReasonerTask.Classification,
         "5-class BBC news topic classification, 2,225 articles (1,781 train / 444 test)", "research use, rights with the BBC",
@@ -158,6 +165,7 @@ public static class KnownDatasets
         Reader = (files, options) => BbcNewsReader.Read(files[0], onError: options.OnError),
     };
 
+    /// <summary>Every data set this project can fetch and read.</summary>
     public static IReadOnlyList<KnownDataset> All { get; } = [TwentyNewsgroups, HotpotQa, MovieReviews, Hyperpartisan, Bbc];
 
     /// <summary>The dataset with this name (case-insensitive; the folder name is accepted too).</summary>

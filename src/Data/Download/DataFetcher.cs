@@ -91,6 +91,7 @@ public sealed class DataFetcher(Downloader downloader, Action<string>? log = nul
     /// <summary>What the data directory holds of every known dataset.</summary>
     public static IReadOnlyList<DatasetStatus> Status(string dataDirectory) => Status(dataDirectory, KnownDatasets.All);
 
+    /// <summary>What the data directory holds of each of <paramref name="datasets"/>.</summary>
     public static IReadOnlyList<DatasetStatus> Status(string dataDirectory, IEnumerable<KnownDataset> datasets) =>
     [
         .. datasets.Select(d =>

@@ -15,6 +15,7 @@ public sealed record DownloadOptions
     /// <summary>Delay before the first retry; it doubles each retry (no jitter: runs are reproducible), capped at <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Longest wait between two retries (the back-off doubles up to this).</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>

@@ -50,12 +50,14 @@ public static class FileVerifier
         throw new DataVerificationException($"{spec.FileName}: no checksum or content check is defined, so the file cannot be verified");
     }
 
+    /// <summary>MD5 digest of a file, lower-case hex.</summary>
     public static string Md5(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(MD5.HashData(stream));
     }
 
+    /// <summary>SHA-256 digest of a file, lower-case hex.</summary>
     public static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);

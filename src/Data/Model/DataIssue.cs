@@ -3,7 +3,9 @@ namespace CogLtx.Data;
 /// <summary>What a reader does with a malformed record: stop with a <see cref="DataFormatException"/>, or skip it and report it.</summary>
 public enum OnError
 {
+    /// <summary>Stop at the first malformed record with a <see cref="DataFormatException"/>.</summary>
     Fail,
+    /// <summary>Skip malformed records and report each one.</summary>
     Skip,
 }
 
@@ -13,6 +15,7 @@ public enum OnError
 /// </summary>
 public sealed record DataIssue(string File, string? Entry, long? Line, string Problem)
 {
+    /// <summary>The issue as <c>file!entry:line: problem</c>.</summary>
     public override string ToString()
     {
         var where = Path.GetFileName(File);
@@ -26,12 +29,14 @@ public sealed record DataIssue(string File, string? Entry, long? Line, string Pr
 public sealed class DataFormatException(DataIssue issue, Exception? inner = null)
     : FormatException(issue.ToString(), inner)
 {
+    /// <summary>Where the problem is and what it is.</summary>
     public DataIssue Issue { get; } = issue;
 }
 
 /// <summary>What a reader returns: the items read and the problems it skipped (always empty under <see cref="OnError.Fail"/>).</summary>
 public sealed record ReadResult<T>(IReadOnlyList<T> Items, IReadOnlyList<DataIssue> Skipped)
 {
+    /// <summary>Number of records skipped.</summary>
     public int SkippedCount => Skipped.Count;
 }
 

@@ -72,12 +72,16 @@ public sealed record LongDocExample
 /// <summary>A gold answer: its text and, for <see cref="AnswerKind.Span"/>, every located occurrence in the document.</summary>
 public sealed record Answer(AnswerKind Kind, string Text, IReadOnlyList<CharSpan> Spans)
 {
+    /// <summary>The answer "yes" (HotpotQA comparison questions).</summary>
     public static Answer Yes { get; } = new(AnswerKind.Yes, "yes", []);
 
+    /// <summary>The answer "no" (HotpotQA comparison questions).</summary>
     public static Answer No { get; } = new(AnswerKind.No, "no", []);
 
+    /// <summary>No answer in the document.</summary>
     public static Answer None { get; } = new(AnswerKind.NoAnswer, "", []);
 
+    /// <summary>A span answer: its text and where it occurs in the document.</summary>
     public static Answer Span(string text, params IReadOnlyList<CharSpan> spans) => new(AnswerKind.Span, text, spans);
 
     /// <summary>True when the answer is a span that occurs in the document at least once.</summary>

@@ -12,6 +12,7 @@ namespace CogLtx.Data;
 /// </summary>
 public static partial class BbcNewsReader
 {
+    /// <summary>Name of the data set in configs and the catalog.</summary>
     public const string DatasetName = "bbc";
 
     /// <param name="archivePath">bbc-fulltext.tar.gz or bbc-fulltext.zip.</param>

@@ -22,6 +22,7 @@ namespace CogLtx.Data;
 /// </summary>
 public static class HotpotQaReader
 {
+    /// <summary>Reads a HotpotQA JSON (or JSON Lines) file; malformed records fail or are skipped as <paramref name="onError"/> says.</summary>
     public static ReadResult<LongDocExample> Read(string path, OnError onError = OnError.Fail)
     {
         var sink = new IssueSink(onError);

@@ -19,8 +19,10 @@ namespace CogLtx.Data;
 /// </summary>
 public static class HyperpartisanReader
 {
+    /// <summary>Name of the data set in configs and the catalog.</summary>
     public const string DatasetName = "hyperpartisan";
 
+    /// <summary>Reads the articles XML and its ground-truth XML; malformed records fail or are skipped as <paramref name="onError"/> says.</summary>
     public static Dataset Read(string articlesPath, string groundTruthPath, OnError onError = OnError.Fail)
     {
         var sink = new IssueSink(onError);

@@ -12,6 +12,7 @@ namespace CogLtx.Data;
 /// </summary>
 public static partial class MovieReviewsReader
 {
+    /// <summary>Name of the data set in configs and the catalog.</summary>
     public const string DatasetName = "movie-reviews";
 
     /// <summary>Reviews numbered below this go to train.</summary>

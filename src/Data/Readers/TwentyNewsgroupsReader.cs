@@ -12,6 +12,7 @@ namespace CogLtx.Data;
 /// </summary>
 public static partial class TwentyNewsgroupsReader
 {
+    /// <summary>Name of the data set in configs and the catalog.</summary>
     public const string DatasetName = "20news";
 
     /// <param name="archivePath">20news-bydate.tar.gz (or a .tar / .zip with the same layout).</param>

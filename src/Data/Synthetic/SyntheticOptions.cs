@@ -7,15 +7,19 @@ namespace CogLtx.Data;
 /// </summary>
 public sealed record SyntheticOptions
 {
+    /// <summary>Seed of every random draw of the generator.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Number of training documents.</summary>
     public int TrainCount { get; init; } = 200;
 
+    /// <summary>Number of test documents.</summary>
     public int TestCount { get; init; } = 50;
 
     /// <summary>Shortest document, in tokens (uniform between this and <see cref="MaxTokens"/>).</summary>
     public int MinTokens { get; init; } = 2_000;
 
+    /// <summary>Longest document, in tokens.</summary>
     public int MaxTokens { get; init; } = 8_000;
 
     /// <summary>
@@ -25,6 +29,7 @@ public sealed record SyntheticOptions
     /// </summary>
     public double LateEvidenceFraction { get; init; } = 0.9;
 
+    /// <summary>Late evidence starts at or after this token.</summary>
     public int LateEvidenceStart { get; init; } = 512;
 
     /// <summary>Early evidence ends by this token, leaving room for [CLS], a question and [SEP] inside 512.</summary>

@@ -11,6 +11,7 @@ namespace CogLtx.Data;
 /// </summary>
 public static class SyntheticTasks
 {
+    /// <summary>Most classes a synthetic classification task can have.</summary>
     public const int MaxClasses = 6;
 
     /// <summary>

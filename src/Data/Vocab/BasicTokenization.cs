@@ -11,7 +11,7 @@ namespace CogLtx.Data;
 /// <para>
 /// Deviation: uncased BERT also strips accents through NFD; .NET's normaliser is unavailable under invariant
 /// globalization, so accents are kept. A vocabulary built here still covers accented words through its
-/// single-character pieces; pass the Text project's pre-tokenizer to <see cref="WordPieceVocabBuilder.Build"/> to
+/// single-character pieces; pass the Text project's pre-tokenizer to <see cref="WordPieceVocabBuilder.Build(IEnumerable{string}, WordPieceVocabOptions?)"/> to
 /// match a tokenizer that strips them.
 /// </para>
 /// </summary>

@@ -32,8 +32,10 @@ public sealed record WordPieceVocabOptions
 /// </summary>
 public static class WordPieceVocabBuilder
 {
+    /// <summary>Special tokens, first in every built vocabulary (ids 0–4).</summary>
     public static IReadOnlyList<string> SpecialTokens { get; } = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
+    /// <summary>A vocabulary (one token per entry, id = index) for <paramref name="texts"/>: the special tokens, then their words.</summary>
     public static IReadOnlyList<string> Build(IEnumerable<string> texts, WordPieceVocabOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(texts);

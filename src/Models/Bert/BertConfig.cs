@@ -18,31 +18,54 @@ public sealed partial record BertConfig
     /// <summary>Activations <see cref="Activation"/> implements (transformers <c>ACT2FN</c> names).</summary>
     public static readonly IReadOnlyList<string> SupportedActivations = ["gelu", "relu", "gelu_new", "gelu_pytorch_tanh", "tanh"];
 
+    /// <summary>config.json <c>model_type</c>: "bert", "roberta" or "longformer".</summary>
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "bert";
+    /// <summary>config.json <c>architectures</c>: the transformers classes the checkpoint was saved from.</summary>
     [JsonPropertyName("architectures")] public string[]? Architectures { get; init; }
+    /// <summary>config.json <c>vocab_size</c>.</summary>
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 30522;
+    /// <summary>config.json <c>hidden_size</c> (H).</summary>
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 768;
+    /// <summary>config.json <c>num_hidden_layers</c>.</summary>
     [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; init; } = 12;
+    /// <summary>config.json <c>num_attention_heads</c>.</summary>
     [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; init; } = 12;
+    /// <summary>config.json <c>intermediate_size</c> (feed-forward width).</summary>
     [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; init; } = 3072;
+    /// <summary>config.json <c>hidden_act</c> ("gelu", "gelu_new", "relu", ...).</summary>
     [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "gelu";
+    /// <summary>config.json <c>hidden_dropout_prob</c>.</summary>
     [JsonPropertyName("hidden_dropout_prob")] public double HiddenDropoutProb { get; init; } = 0.1;
+    /// <summary>config.json <c>attention_probs_dropout_prob</c>.</summary>
     [JsonPropertyName("attention_probs_dropout_prob")] public double AttentionProbsDropoutProb { get; init; } = 0.1;
+    /// <summary>config.json <c>classifier_dropout</c>; null: heads use <see cref="HiddenDropoutProb"/>.</summary>
     [JsonPropertyName("classifier_dropout")] public double? ClassifierDropout { get; init; }
+    /// <summary>config.json <c>max_position_embeddings</c>.</summary>
     [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 512;
+    /// <summary>config.json <c>type_vocab_size</c>.</summary>
     [JsonPropertyName("type_vocab_size")] public int TypeVocabSize { get; init; } = 2;
+    /// <summary>config.json <c>initializer_range</c>: standard deviation of fresh weights.</summary>
     [JsonPropertyName("initializer_range")] public double InitializerRange { get; init; } = 0.02;
+    /// <summary>config.json <c>layer_norm_eps</c>.</summary>
     [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; init; } = 1e-12;
+    /// <summary>config.json <c>pad_token_id</c>.</summary>
     [JsonPropertyName("pad_token_id")] public int? PadTokenId { get; init; } = 0;
+    /// <summary>config.json <c>bos_token_id</c>.</summary>
     [JsonPropertyName("bos_token_id")] public int? BosTokenId { get; init; }
+    /// <summary>config.json <c>eos_token_id</c>.</summary>
     [JsonPropertyName("eos_token_id")] public int? EosTokenId { get; init; }
+    /// <summary>config.json <c>position_embedding_type</c>; only "absolute" (or none) is supported.</summary>
     [JsonPropertyName("position_embedding_type"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PositionEmbeddingType { get; init; }
+    /// <summary>config.json <c>is_decoder</c>; a decoder is rejected.</summary>
     [JsonPropertyName("is_decoder"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? IsDecoder { get; init; }
+    /// <summary>config.json <c>add_cross_attention</c>; cross-attention is rejected.</summary>
     [JsonPropertyName("add_cross_attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? AddCrossAttention { get; init; }
 
     /// <summary>Hugging Face does not write <c>num_labels</c>; it is implied by <see cref="Id2Label"/>.</summary>
     [JsonPropertyName("num_labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? NumLabelsField { get; init; }
+    /// <summary>config.json <c>id2label</c>: label name of each class id (keys are ids as strings).</summary>
     [JsonPropertyName("id2label"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, string>? Id2Label { get; init; }
+    /// <summary>config.json <c>label2id</c>: class id of each label name.</summary>
     [JsonPropertyName("label2id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, int>? Label2Id { get; init; }
 
     /// <summary>Longformer: full window per layer (an int in the file means the same for every layer).</summary>

@@ -14,6 +14,7 @@ public sealed class BertEmbeddings : Module
 {
     private readonly BertConfig config;
 
+    /// <summary>Loads or creates the embeddings under <paramref name="vb"/> (<c>embeddings.*</c>).</summary>
     public BertEmbeddings(BertConfig config, VarBuilder vb, Rng rng)
     {
         this.config = config;
@@ -30,10 +31,15 @@ public sealed class BertEmbeddings : Module
         Dropout = Child("dropout", new Dropout((float)config.HiddenDropoutProb, rng));
     }
 
+    /// <summary><c>word_embeddings</c> (V, H).</summary>
     public Embedding WordEmbeddings { get; }
+    /// <summary><c>position_embeddings</c> (max_position_embeddings, H).</summary>
     public Embedding PositionEmbeddings { get; }
+    /// <summary><c>token_type_embeddings</c> (type_vocab_size, H).</summary>
     public Embedding TokenTypeEmbeddings { get; }
+    /// <summary><c>LayerNorm</c> over the summed embeddings.</summary>
     public LayerNorm LayerNorm { get; }
+    /// <summary>Dropout after the LayerNorm.</summary>
     public Dropout Dropout { get; }
 
     /// <summary>

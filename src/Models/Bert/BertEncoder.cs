@@ -5,10 +5,11 @@ namespace CogLtx.Models;
 
 /// <summary>
 /// The stack of <see cref="BertLayer"/>s. Ports transformers <c>modeling_bert.py: BertEncoder</c>.
-/// Keys: <c>layer.{i}.*</c>. <paramref name="selfAttention"/> builds each layer's attention (null: BERT's).
+/// Keys: <c>layer.{i}.*</c>. <c>selfAttention</c> builds each layer's attention (null: BERT's).
 /// </summary>
 public sealed class BertEncoder : Module
 {
+    /// <summary>Loads or creates the layers under <paramref name="vb"/> (<c>encoder.layer.{i}</c>); <paramref name="selfAttention"/> replaces BERT's self-attention (Longformer).</summary>
     public BertEncoder(BertConfig config, VarBuilder vb, Rng rng, SelfAttentionFactory? selfAttention = null)
     {
         var layers = new BertLayer[config.NumHiddenLayers];
@@ -21,6 +22,7 @@ public sealed class BertEncoder : Module
         Layers = layers;
     }
 
+    /// <summary><c>layer.{i}</c>, in order.</summary>
     public IReadOnlyList<BertLayer> Layers { get; }
 
     // The inference path's buffers, kept between calls; a concurrent call that finds them taken makes its own.
@@ -59,9 +61,11 @@ public sealed class BertEncoder : Module
 /// </summary>
 public sealed class BertPooler : Module
 {
+    /// <summary>Loads or creates <c>pooler.dense</c> under <paramref name="vb"/>.</summary>
     public BertPooler(BertConfig config, VarBuilder vb) =>
         Dense = Child("dense", new Linear(vb.Pp("dense"), config.HiddenSize, config.HiddenSize, true, (float)config.InitializerRange));
 
+    /// <summary><c>dense</c> (H, H), followed by tanh.</summary>
     public Linear Dense { get; }
 
     /// <summary>(B, T, H) → (B, H).</summary>

@@ -14,6 +14,7 @@ public delegate SelfAttentionModule SelfAttentionFactory(VarBuilder vb, int laye
 /// </summary>
 public sealed class BertSelfOutput : Module
 {
+    /// <summary>Loads or creates <c>attention.output.*</c> under <paramref name="vb"/>.</summary>
     public BertSelfOutput(BertConfig config, VarBuilder vb, Rng rng)
     {
         Dense = Child("dense", new Linear(vb.Pp("dense"), config.HiddenSize, config.HiddenSize, true, (float)config.InitializerRange));
@@ -21,8 +22,11 @@ public sealed class BertSelfOutput : Module
         Dropout = Child("dropout", new Dropout((float)config.HiddenDropoutProb, rng));
     }
 
+    /// <summary><c>dense</c> (H, H).</summary>
     public Linear Dense { get; }
+    /// <summary><c>LayerNorm</c> over the residual sum.</summary>
     public LayerNorm LayerNorm { get; }
+    /// <summary>Dropout before the residual sum.</summary>
     public Dropout Dropout { get; }
 
     /// <summary>hidden = attention context (B, T, H), input = the layer's input (B, T, H) → (B, T, H).</summary>
@@ -35,15 +39,19 @@ public sealed class BertSelfOutput : Module
 /// </summary>
 public sealed class BertAttention : Module
 {
+    /// <summary>Loads or creates <c>attention.*</c> under <paramref name="vb"/> around the self-attention <paramref name="self"/>.</summary>
     public BertAttention(BertConfig config, VarBuilder vb, Rng rng, SelfAttentionModule self)
     {
         Self = Child("self", self);
         Output = Child("output", new BertSelfOutput(config, vb.Pp("output"), rng));
     }
 
+    /// <summary><c>self</c>: the self-attention.</summary>
     public SelfAttentionModule Self { get; }
+    /// <summary><c>output</c>: projection, dropout, residual and LayerNorm.</summary>
     public BertSelfOutput Output { get; }
 
+    /// <summary>Self-attention then output over <paramref name="hidden"/> (B, T, H).</summary>
     public Tensor Forward(Tensor hidden, AttentionInputs inputs) => Output.Forward(Self.Forward(hidden, inputs), hidden);
 }
 
@@ -55,17 +63,20 @@ public sealed class BertIntermediate : Module
 {
     private readonly string activation;
 
+    /// <summary>Loads or creates <c>intermediate.dense</c> under <paramref name="vb"/>.</summary>
     public BertIntermediate(BertConfig config, VarBuilder vb)
     {
         activation = config.HiddenAct;
         Dense = Child("dense", new Linear(vb.Pp("dense"), config.HiddenSize, config.IntermediateSize, true, (float)config.InitializerRange));
     }
 
+    /// <summary><c>dense</c> (intermediate_size, H).</summary>
     public Linear Dense { get; }
 
     /// <summary>The config's <c>hidden_act</c>.</summary>
     public string HiddenAct => activation;
 
+    /// <summary>Activation of <c>dense</c> over <paramref name="hidden"/>: (B, T, H) → (B, T, intermediate_size).</summary>
     public Tensor Forward(Tensor hidden) => Activation.Apply(activation, Dense.Forward(hidden));
 }
 
@@ -75,6 +86,7 @@ public sealed class BertIntermediate : Module
 /// </summary>
 public sealed class BertOutput : Module
 {
+    /// <summary>Loads or creates <c>output.*</c> under <paramref name="vb"/>.</summary>
     public BertOutput(BertConfig config, VarBuilder vb, Rng rng)
     {
         Dense = Child("dense", new Linear(vb.Pp("dense"), config.IntermediateSize, config.HiddenSize, true, (float)config.InitializerRange));
@@ -82,8 +94,11 @@ public sealed class BertOutput : Module
         Dropout = Child("dropout", new Dropout((float)config.HiddenDropoutProb, rng));
     }
 
+    /// <summary><c>dense</c> (H, intermediate_size).</summary>
     public Linear Dense { get; }
+    /// <summary><c>LayerNorm</c> over the residual sum.</summary>
     public LayerNorm LayerNorm { get; }
+    /// <summary>Dropout before the residual sum.</summary>
     public Dropout Dropout { get; }
 
     /// <summary>hidden = intermediate activations (B, T, I), input = attention output (B, T, H) → (B, T, H).</summary>
@@ -98,6 +113,7 @@ public sealed class BertOutput : Module
 /// </summary>
 public sealed class BertLayer : Module
 {
+    /// <summary>Loads or creates <c>encoder.layer.{i}</c> under <paramref name="vb"/>; <paramref name="selfAttention"/> null: BERT's self-attention.</summary>
     public BertLayer(BertConfig config, VarBuilder vb, Rng rng, SelfAttentionModule? selfAttention = null)
     {
         var self = selfAttention ?? new BertSelfAttention(config, vb.Pp("attention").Pp("self"), rng);
@@ -106,8 +122,11 @@ public sealed class BertLayer : Module
         Output = Child("output", new BertOutput(config, vb.Pp("output"), rng));
     }
 
+    /// <summary><c>attention</c>.</summary>
     public BertAttention Attention { get; }
+    /// <summary><c>intermediate</c>.</summary>
     public BertIntermediate Intermediate { get; }
+    /// <summary><c>output</c>.</summary>
     public BertOutput Output { get; }
 
     /// <summary>(B, T, H) → (B, T, H).</summary>

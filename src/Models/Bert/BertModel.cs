@@ -21,14 +21,20 @@ public abstract class BertFamilyModel : EncoderModel
         Pooler = addPoolingLayer ? Child("pooler", new BertPooler(config, vb.Pp("pooler"))) : null;
     }
 
+    /// <summary><c>embeddings</c>.</summary>
     public BertEmbeddings Embeddings { get; }
+    /// <summary><c>encoder</c>.</summary>
     public BertEncoder Encoder { get; }
+    /// <summary><c>pooler</c>, or null for a model without one.</summary>
     public BertPooler? Pooler { get; }
 
+    /// <inheritdoc/>
     public override bool HasPooler => Pooler is not null;
 
+    /// <inheritdoc/>
     public override Tensor WordEmbeddingWeight => Embeddings.WordEmbeddings.Weight;
 
+    /// <inheritdoc/>
     public override EncoderOutput Encode(EncoderInput input, bool outputHiddenStates = false)
     {
         CheckInput(input);
@@ -46,11 +52,13 @@ public abstract class BertFamilyModel : EncoderModel
 /// </summary>
 public sealed class BertModel : BertFamilyModel
 {
+    /// <summary>Loads or creates a BERT encoder under <paramref name="vb"/>; the pooler only when <paramref name="addPoolingLayer"/>.</summary>
     public BertModel(BertConfig config, VarBuilder vb, Rng rng, bool addPoolingLayer = true)
         : base(config, vb, rng, addPoolingLayer, "bert")
     {
     }
 
+    /// <inheritdoc/>
     public override string Architecture => "BertModel";
 
     /// <summary>A freshly initialised model (HF <c>_init_weights</c>) drawn from <paramref name="seed"/>.</summary>
@@ -67,11 +75,13 @@ public sealed class BertModel : BertFamilyModel
 /// </summary>
 public sealed class RobertaModel : BertFamilyModel
 {
+    /// <summary>Loads or creates a RoBERTa encoder under <paramref name="vb"/>; the pooler only when <paramref name="addPoolingLayer"/>.</summary>
     public RobertaModel(BertConfig config, VarBuilder vb, Rng rng, bool addPoolingLayer = true)
         : base(config, vb, rng, addPoolingLayer, "roberta")
     {
     }
 
+    /// <inheritdoc/>
     public override string Architecture => "RobertaModel";
 
     /// <summary>A freshly initialised model (HF <c>_init_weights</c>) drawn from <paramref name="seed"/>.</summary>

@@ -28,6 +28,7 @@ public sealed record AttentionInputs(int Batch, int Length, int[] AttentionMask,
 /// </summary>
 public abstract class SelfAttentionModule : Module
 {
+    /// <summary>Attention over <paramref name="hidden"/> (B, T, H) → context (B, T, H).</summary>
     public abstract Tensor Forward(Tensor hidden, AttentionInputs inputs);
 }
 
@@ -41,6 +42,7 @@ public sealed class BertSelfAttention : SelfAttentionModule
 {
     private readonly Rng rng;
 
+    /// <summary>Loads or creates <c>attention.self.*</c> under <paramref name="vb"/>.</summary>
     public BertSelfAttention(BertConfig config, VarBuilder vb, Rng rng)
     {
         this.rng = rng;
@@ -54,8 +56,11 @@ public sealed class BertSelfAttention : SelfAttentionModule
         Value = Child("value", new Linear(vb.Pp("value"), h, h, true, std));
     }
 
+    /// <summary><c>query</c> (H, H).</summary>
     public Linear Query { get; }
+    /// <summary><c>key</c> (H, H).</summary>
     public Linear Key { get; }
+    /// <summary><c>value</c> (H, H).</summary>
     public Linear Value { get; }
 
     /// <summary>NH.</summary>
@@ -64,6 +69,7 @@ public sealed class BertSelfAttention : SelfAttentionModule
     /// <summary>HS = H / NH.</summary>
     public int HeadSize { get; }
 
+    /// <summary>Dropout probability of the attention weights.</summary>
     public float DropoutP { get; }
 
     /// <summary>hidden (B, T, H) → context (B, T, H).</summary>

@@ -27,18 +27,23 @@ public abstract class HeadModel : Module, IHfModel
         Encoder = Child(config.BaseModelPrefix, encoder);
     }
 
+    /// <inheritdoc/>
     public BertConfig Config { get; }
 
+    /// <summary>The head's task (question answering, sequence or token classification, masked LM).</summary>
     public HfTask Task { get; }
 
+    /// <summary>The encoder under the head.</summary>
     public EncoderModel Encoder { get; }
 
     /// <summary>The dropout stream shared with the encoder.</summary>
     private protected Rng Rng { get; }
 
+    /// <inheritdoc/>
     public string Architecture => EncoderFactory.ArchitectureName(Config.ModelType, Task);
 
     Module IHfModel.Module => this;
 
+    /// <inheritdoc/>
     public abstract IReadOnlyDictionary<string, Tensor> Run(EncoderInput input);
 }

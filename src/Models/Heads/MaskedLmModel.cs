@@ -16,6 +16,7 @@ public sealed class MaskedLmModel : HeadModel
 {
     private readonly string activation;
 
+    /// <summary>Loads or creates the encoder and the masked-LM head under <paramref name="vb"/>.</summary>
     public MaskedLmModel(BertConfig config, VarBuilder vb, Rng rng)
         : base(config, vb, rng, addPoolingLayer: false, HfTask.MaskedLM)
     {
@@ -40,7 +41,9 @@ public sealed class MaskedLmModel : HeadModel
         }
     }
 
+    /// <summary>The head's dense transform (H, H).</summary>
     public Linear Dense { get; }
+    /// <summary>The head's LayerNorm, after the dense transform.</summary>
     public LayerNorm LayerNorm { get; }
 
     /// <summary>The decoder's bias (V).</summary>
@@ -62,6 +65,7 @@ public sealed class MaskedLmModel : HeadModel
         return Ops.Linear(x, DecoderWeight, DecoderBias);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>
         new Dictionary<string, Tensor> { ["logits"] = Forward(input) };
 

@@ -10,6 +10,7 @@ namespace CogLtx.Models;
 /// </summary>
 public sealed class QuestionAnsweringModel : HeadModel
 {
+    /// <summary>Loads or creates the encoder and <c>qa_outputs</c> under <paramref name="vb"/>.</summary>
     public QuestionAnsweringModel(BertConfig config, VarBuilder vb, Rng rng)
         : base(config, vb, rng, addPoolingLayer: false, HfTask.QuestionAnswering) =>
         QaOutputs = Child("qa_outputs", new Linear(vb.Pp("qa_outputs"), config.HiddenSize, 2, true, (float)config.InitializerRange));
@@ -19,6 +20,7 @@ public sealed class QuestionAnsweringModel : HeadModel
         : base(config, encoder, rng, HfTask.QuestionAnswering) =>
         QaOutputs = Child("qa_outputs", new Linear(vb.Pp("qa_outputs"), config.HiddenSize, 2, true, (float)config.InitializerRange));
 
+    /// <summary><c>qa_outputs</c> (2, H): start and end logits.</summary>
     public Linear QaOutputs { get; }
 
     /// <summary>start_logits and end_logits, each (B, T).</summary>
@@ -32,6 +34,7 @@ public sealed class QuestionAnsweringModel : HeadModel
         return (Ops.Reshape(Ops.Slice(logits, 2, 0, 1), b, t), Ops.Reshape(Ops.Slice(logits, 2, 1, 1), b, t));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input)
     {
         var (start, end) = Forward(input);

@@ -13,6 +13,7 @@ namespace CogLtx.Models;
 /// </summary>
 public sealed class SequenceClassificationModel : HeadModel
 {
+    /// <summary>Loads or creates the encoder and the classification head under <paramref name="vb"/>.</summary>
     public SequenceClassificationModel(BertConfig config, VarBuilder vb, Rng rng)
         : base(config, vb, rng, addPoolingLayer: UsesPooler(config.ModelType), HfTask.SequenceClassification) =>
         (Dropout, Classifier, Head) = BuildHead(config, vb, rng);
@@ -37,6 +38,7 @@ public sealed class SequenceClassificationModel : HeadModel
     /// <summary>RoBERTa/Longformer only: <c>classifier.dense</c> + <c>classifier.out_proj</c>.</summary>
     public ClassificationHead? Head { get; }
 
+    /// <summary>Number of classes (<c>num_labels</c>).</summary>
     public int NumLabels => Classifier?.OutFeatures ?? Head!.OutProj.OutFeatures;
 
     /// <summary>logits (B, num_labels).</summary>
@@ -56,6 +58,7 @@ public sealed class SequenceClassificationModel : HeadModel
         _ => null,
     }) ?? throw new InvalidOperationException($"{Architecture}: the encoder has no pooler");
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>
         new Dictionary<string, Tensor> { ["logits"] = Forward(input) };
 
@@ -84,6 +87,7 @@ public sealed class SequenceClassificationModel : HeadModel
 /// </summary>
 public sealed class ClassificationHead : Module
 {
+    /// <summary>Loads or creates <c>classifier.dense</c> and <c>classifier.out_proj</c> under <paramref name="vb"/>.</summary>
     public ClassificationHead(BertConfig config, VarBuilder vb, Rng rng)
     {
         var std = (float)config.InitializerRange;
@@ -92,8 +96,11 @@ public sealed class ClassificationHead : Module
         OutProj = Child("out_proj", new Linear(vb.Pp("out_proj"), config.HiddenSize, config.NumLabels, true, std));
     }
 
+    /// <summary><c>dense</c> (H, H), followed by tanh.</summary>
     public Linear Dense { get; }
+    /// <summary>Dropout before <c>dense</c> and before <c>out_proj</c>.</summary>
     public Dropout Dropout { get; }
+    /// <summary><c>out_proj</c> (num_labels, H).</summary>
     public Linear OutProj { get; }
 
     /// <summary>(B, T, H) → logits (B, num_labels).</summary>

@@ -10,6 +10,7 @@ namespace CogLtx.Models;
 /// </summary>
 public sealed class TokenClassificationModel : HeadModel
 {
+    /// <summary>Loads or creates the encoder and <c>classifier</c> under <paramref name="vb"/>.</summary>
     public TokenClassificationModel(BertConfig config, VarBuilder vb, Rng rng)
         : base(config, vb, rng, addPoolingLayer: false, HfTask.TokenClassification)
     {
@@ -25,14 +26,18 @@ public sealed class TokenClassificationModel : HeadModel
         Classifier = Child("classifier", new Linear(vb.Pp("classifier"), config.HiddenSize, config.NumLabels, true, (float)config.InitializerRange));
     }
 
+    /// <summary>Dropout before the classifier.</summary>
     public Dropout Dropout { get; }
+    /// <summary><c>classifier</c> (num_labels, H).</summary>
     public Linear Classifier { get; }
 
+    /// <summary>Number of labels per token (<c>num_labels</c>).</summary>
     public int NumLabels => Classifier.OutFeatures;
 
     /// <summary>logits (B, T, num_labels).</summary>
     public Tensor Forward(EncoderInput input) => Classifier.Forward(Dropout.Forward(Encoder.Forward(input)));
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>
         new Dictionary<string, Tensor> { ["logits"] = Forward(input) };
 

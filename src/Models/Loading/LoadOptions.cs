@@ -17,6 +17,7 @@ public sealed record LoadOptions
     /// <summary>Seed of the model's dropout stream.</summary>
     public ulong DropoutSeed { get; init; } = 1;
 
+    /// <summary>The defaults.</summary>
     public static readonly LoadOptions Default = new();
 }
 
@@ -30,6 +31,7 @@ public sealed record LoadReport(IReadOnlyList<string> WeightsFiles, IReadOnlyLis
     /// <summary>True when every parameter came from the checkpoint and every tensor was used.</summary>
     public bool IsExact => MissingKeys.Count == 0 && UnexpectedKeys.Count == 0;
 
+    /// <summary>The report in one line: files loaded, then missing and unused keys.</summary>
     public override string ToString() =>
         $"loaded {string.Join(", ", WeightsFiles)}" +
         (MissingKeys.Count > 0 ? $"; initialised (missing from the checkpoint): {string.Join(", ", MissingKeys)}" : "") +

@@ -14,10 +14,15 @@ namespace CogLtx.Models;
 /// </summary>
 public static partial class ModelLoader
 {
+    /// <summary>The model configuration file of a checkpoint directory.</summary>
     public const string ConfigFile = "config.json";
+    /// <summary>Weights in one safetensors file.</summary>
     public const string WeightsFile = "model.safetensors";
+    /// <summary>Index of sharded safetensors weights.</summary>
     public const string WeightsIndexFile = "model.safetensors.index.json";
+    /// <summary>Weights in one PyTorch pickle file.</summary>
     public const string TorchWeightsFile = "pytorch_model.bin";
+    /// <summary>Index of sharded PyTorch weights.</summary>
     public const string TorchWeightsIndexFile = "pytorch_model.bin.index.json";
 
     /// <summary>Reads and validates <c>dir/config.json</c>.</summary>

@@ -17,7 +17,9 @@ namespace CogLtx.Models.Longformer;
 public sealed record LongformerBenchPoint(int Length, double ForwardSeconds, double ForwardBackwardSeconds, double TrainStepSeconds,
     long GraphBytes, long PeakManagedBytes, long AllocatedBytes, long PeakWorkingSetBytes)
 {
+    /// <summary>Forward-pass throughput, tokens per second.</summary>
     public double ForwardTokensPerSecond => Length / ForwardSeconds;
+    /// <summary>Training-step throughput (forward and backward), tokens per second.</summary>
     public double TrainTokensPerSecond => Length / TrainStepSeconds;
 }
 
@@ -64,6 +66,7 @@ public sealed record LongformerBenchResult(string Model, string GemmBackend, int
 /// </summary>
 public static class LongformerBench
 {
+    /// <summary>Sequence lengths measured by default.</summary>
     public static readonly IReadOnlyList<int> DefaultLengths = [1024, 2048, 4096, 8192];
 
     /// <param name="config">Longformer config; default <see cref="LongformerConfig.Mini"/> long enough for the longest length.</param>

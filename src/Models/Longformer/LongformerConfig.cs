@@ -8,6 +8,7 @@ namespace CogLtx.Models.Longformer;
 /// </summary>
 public static class LongformerConfig
 {
+    /// <summary>config.json <c>model_type</c> of a Longformer.</summary>
     public const string ModelType = "longformer";
 
     /// <summary>

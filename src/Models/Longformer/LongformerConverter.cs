@@ -18,7 +18,9 @@ namespace CogLtx.Models.Longformer;
 /// </summary>
 public static class LongformerConverter
 {
+    /// <summary>Position table length of a converted model (Longformer's 4096).</summary>
     public const int DefaultMaxLength = 4096;
+    /// <summary>Attention window of a converted model (Longformer's 512).</summary>
     public const int DefaultAttentionWindow = 512;
 
     /// <summary>Loads the RoBERTa checkpoint in <paramref name="dir"/> (a base or head checkpoint; its encoder is used) and converts it.</summary>

@@ -12,19 +12,24 @@ namespace CogLtx.Models.Longformer;
 /// </summary>
 public sealed class LongformerForSequenceClassification : HeadModel
 {
+    /// <summary>Loads or creates the Longformer encoder and its classification head under <paramref name="vb"/>.</summary>
     public LongformerForSequenceClassification(BertConfig config, VarBuilder vb, Rng rng)
         : base(config, vb, rng, addPoolingLayer: false, HfTask.SequenceClassification) =>
         Classifier = Child("classifier", new ClassificationHead(config, vb.Pp("classifier"), rng));
 
+    /// <summary>The encoder, as a Longformer.</summary>
     public LongformerModel Longformer => (LongformerModel)Encoder;
 
+    /// <summary><c>classifier</c>: dense, tanh, out_proj over the first token.</summary>
     public ClassificationHead Classifier { get; }
 
+    /// <summary>Number of classes (<c>num_labels</c>).</summary>
     public int NumLabels => Classifier.OutProj.OutFeatures;
 
     /// <summary>logits (B, num_labels).</summary>
     public Tensor Forward(EncoderInput input) => Classifier.Forward(Encoder.Forward(WithGlobalFirstToken(input)));
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>
         new Dictionary<string, Tensor> { ["logits"] = Forward(input) };
 

@@ -14,6 +14,7 @@ namespace CogLtx.Models.Longformer;
 /// </summary>
 public sealed class LongformerModel : EncoderModel
 {
+    /// <summary>Loads or creates a Longformer encoder under <paramref name="vb"/>; the pooler only when <paramref name="addPoolingLayer"/>.</summary>
     public LongformerModel(BertConfig config, VarBuilder vb, Rng rng, bool addPoolingLayer = true)
         : base(config)
     {
@@ -24,8 +25,11 @@ public sealed class LongformerModel : EncoderModel
         Pooler = addPoolingLayer ? Child("pooler", new BertPooler(config, vb.Pp("pooler"))) : null;
     }
 
+    /// <summary><c>embeddings</c>.</summary>
     public BertEmbeddings Embeddings { get; }
+    /// <summary><c>encoder</c>, with Longformer self-attention in every layer.</summary>
     public BertEncoder Encoder { get; }
+    /// <summary><c>pooler</c>, or null for a model without one.</summary>
     public BertPooler? Pooler { get; }
 
     /// <summary>Full attention window of each layer.</summary>
@@ -34,10 +38,13 @@ public sealed class LongformerModel : EncoderModel
     /// <summary>Inputs are padded to a multiple of this (the largest window).</summary>
     public int PaddingMultiple => Windows.Max();
 
+    /// <inheritdoc/>
     public override string Architecture => "LongformerModel";
 
+    /// <inheritdoc/>
     public override bool HasPooler => Pooler is not null;
 
+    /// <inheritdoc/>
     public override Tensor WordEmbeddingWeight => Embeddings.WordEmbeddings.Weight;
 
     /// <summary>The self-attention of layer <paramref name="index"/>.</summary>

@@ -36,11 +36,17 @@ public sealed class LongformerSelfAttention : SelfAttentionModule
         ValueGlobal = Child("value_global", new Linear(vb.Pp("value_global"), h, h, true, std));
     }
 
+    /// <summary><c>query</c> (H, H), for sliding-window attention.</summary>
     public Linear Query { get; }
+    /// <summary><c>key</c> (H, H), for sliding-window attention.</summary>
     public Linear Key { get; }
+    /// <summary><c>value</c> (H, H), for sliding-window attention.</summary>
     public Linear Value { get; }
+    /// <summary><c>query_global</c> (H, H), for global tokens.</summary>
     public Linear QueryGlobal { get; }
+    /// <summary><c>key_global</c> (H, H), for global tokens.</summary>
     public Linear KeyGlobal { get; }
+    /// <summary><c>value_global</c> (H, H), for global tokens.</summary>
     public Linear ValueGlobal { get; }
 
     /// <summary>NH.</summary>
@@ -52,6 +58,7 @@ public sealed class LongformerSelfAttention : SelfAttentionModule
     /// <summary>Full window w (HF <c>config.attention_window[layer_id]</c>).</summary>
     public int AttentionWindow { get; }
 
+    /// <summary>Dropout probability of the attention weights.</summary>
     public float DropoutP { get; }
 
     /// <summary>hidden (B, T, H) → context (B, T, H); global tokens come from <see cref="AttentionInputs.GlobalAttentionMask"/>.</summary>

@@ -21,6 +21,7 @@ public sealed class OnnxGraph
     /// <summary>The file the graph was read from, for error messages.</summary>
     public string Source { get; }
 
+    /// <summary>The graph's nodes (GraphProto.node), in file order.</summary>
     public IReadOnlyList<OnnxNode> Nodes { get; }
 
     /// <summary>Initializers by name (GraphProto.initializer).</summary>
@@ -29,6 +30,7 @@ public sealed class OnnxGraph
     /// <summary>Graph inputs that are not initializers (the model's feeds).</summary>
     public IReadOnlyList<string> Inputs { get; }
 
+    /// <summary>Names of the graph's outputs.</summary>
     public IReadOnlyList<string> Outputs { get; }
 }
 
@@ -48,8 +50,10 @@ public sealed record OnnxTensor(string Name, int DataType, long[] Dims, ReadOnly
     /// <summary>TensorProto.DataType values this reader decodes.</summary>
     public const int Float = 1, Int32 = 6, Int64 = 7, Double = 11;
 
+    /// <summary>Number of elements (product of the dimensions).</summary>
     public long ElementCount => Dims.Aggregate(1L, (a, d) => a * d);
 
+    /// <summary>The dimensions as a tensor shape.</summary>
     public int[] Shape => Dims.Select(d => checked((int)d)).ToArray();
 
     /// <summary>The values as float32; throws naming the tensor when it is not FLOAT.</summary>

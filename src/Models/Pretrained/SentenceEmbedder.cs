@@ -35,10 +35,13 @@ public sealed class SentenceEmbedder
         if (MaxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), $"max length {MaxLength} leaves no room for [CLS] and [SEP]");
     }
 
+    /// <summary>The encoder.</summary>
     public EncoderModel Model { get; }
 
+    /// <summary>The encoder's tokenizer.</summary>
     public ITokenizer Tokenizer { get; }
 
+    /// <summary>How token states are pooled into one vector.</summary>
     public SentencePooling Pooling { get; }
 
     /// <summary>Longest input in tokens, special tokens included.</summary>

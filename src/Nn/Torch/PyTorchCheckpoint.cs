@@ -27,6 +27,7 @@ public sealed class PyTorchCheckpoint : IWeightsFile
         Names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The file's path.</summary>
     public string Path { get; }
 
     /// <summary>Tensor names, sorted ordinally.</summary>
@@ -35,6 +36,7 @@ public sealed class PyTorchCheckpoint : IWeightsFile
     /// <summary>The storage dtype as a safetensors dtype string ("F32", "F16", "BF16", "I64", …).</summary>
     public string Dtype(string name) => Ref(name).Storage.Dtype;
 
+    /// <summary>Shape of tensor <paramref name="name"/>.</summary>
     public int[] Shape(string name) => (int[])Ref(name).Size.Clone();
 
     /// <summary>

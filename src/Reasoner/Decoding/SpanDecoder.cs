@@ -12,11 +12,13 @@ public readonly record struct LengthPenalty(int LongerThan, float Penalty);
 /// </summary>
 public sealed record SpanDecodingOptions
 {
+    /// <summary>Number of best start and best end positions combined into candidate spans.</summary>
     public int TopK { get; init; } = 5;
 
     /// <summary>Penalty for end &lt; start, and for pairs that are not well formed (see <see cref="SpanDecoder"/>).</summary>
     public float InvalidPenalty { get; init; } = -100000f;
 
+    /// <summary>Score penalties for spans longer than given lengths.</summary>
     public IReadOnlyList<LengthPenalty> LengthPenalties { get; init; } = [new(80, -20f)];
 
     /// <summary>NewsQA (run_newsqa.py): −20 beyond 80 tokens.</summary>
@@ -33,6 +35,7 @@ public sealed record SpanDecodingOptions
 /// </summary>
 public sealed record SpanLayout(int Length, int QueryLength, IReadOnlyDictionary<int, AnswerKind> Slots)
 {
+    /// <summary>No answer-kind slots: every answer is a span.</summary>
     public static IReadOnlyDictionary<int, AnswerKind> NoSlots { get; } = new Dictionary<int, AnswerKind>();
 }
 
@@ -48,6 +51,7 @@ public readonly record struct SpanPrediction(int Start, int End, float Score, An
 /// </summary>
 public static class SpanDecoder
 {
+    /// <summary>The best answer for one input's start and end logits, under <paramref name="layout"/> and <paramref name="options"/>.</summary>
     public static SpanPrediction Decode(ReadOnlySpan<float> startLogits, ReadOnlySpan<float> endLogits, SpanLayout layout, SpanDecodingOptions options)
     {
         ArgumentNullException.ThrowIfNull(layout);

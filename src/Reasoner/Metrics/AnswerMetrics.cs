@@ -6,6 +6,7 @@ namespace CogLtx.Reasoner.Metrics;
 /// <summary>Precision, recall, F1 and exact match of one prediction (or their means over a set).</summary>
 public readonly record struct Prf(double ExactMatch, double F1, double Precision, double Recall)
 {
+    /// <summary>All zero.</summary>
     public static Prf Zero { get; } = new(0, 0, 0, 0);
 }
 

@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace CogLtx.Tensors;
 
+/// <summary>The ops on tensors: forward kernels with their backward registered on the autograd tape (one file per op family).</summary>
 public static partial class Ops
 {
     /// <summary>Exact GELU: x·Φ(x) = x/2·(1 + erf(x/√2)) (BERT's "gelu", torch.nn.functional.gelu with approximate='none').</summary>

@@ -63,6 +63,7 @@ public static partial class Ops
         });
     }
 
+    /// <summary>Swaps dimensions <paramref name="dim0"/> and <paramref name="dim1"/> (a <see cref="Permute"/>).</summary>
     public static Tensor Transpose(Tensor x, int dim0, int dim1)
     {
         var perm = Enumerable.Range(0, x.Rank).ToArray();

@@ -60,13 +60,17 @@ public sealed class SlidingWindowMask
         return new SlidingWindowMask(kinds, batch, length);
     }
 
+    /// <summary>Rows B.</summary>
     public int Batch { get; }
+    /// <summary>Sequence length T.</summary>
     public int Length { get; }
 
     /// <summary>Largest number of global tokens in any row (HF's max_num_global_attn_indices).</summary>
     public int MaxGlobal { get; }
 
+    /// <summary>Kind of token t of row b: 0 padding, 1 local, 2 global.</summary>
     public int Kind(int b, int t) => Kinds[b * Length + t];
+    /// <summary>Number of global tokens of row <paramref name="b"/>.</summary>
     public int GlobalCount(int b) => Counts[b];
 
     /// <summary>Position of row b's global token in slot s, or −1 for an unused slot.</summary>

@@ -105,5 +105,6 @@ public sealed class Block
         return byKind != 0 ? byKind : a.Position.CompareTo(b.Position);
     });
 
+    /// <summary>Kind, position, length, relevance and estimation.</summary>
     public override string ToString() => $"{Kind} block {Position} ({Length} tokens, relevance {Relevance}, estimation {Estimation:0.###})";
 }

@@ -12,6 +12,7 @@ public sealed class BlockBuffer : IReadOnlyList<Block>
 {
     private readonly List<Block> blocks;
 
+    /// <summary>An empty buffer.</summary>
     public BlockBuffer() => blocks = [];
 
     /// <summary>A buffer holding <paramref name="blocks"/> in the given order (not re-sorted).</summary>
@@ -30,8 +31,10 @@ public sealed class BlockBuffer : IReadOnlyList<Block>
         return buffer;
     }
 
+    /// <summary>Number of blocks.</summary>
     public int Count => blocks.Count;
 
+    /// <summary>The block at <paramref name="index"/>.</summary>
     public Block this[int index] => blocks[index];
 
     /// <summary>Total tokens of all blocks (buffer.py <c>calc_size</c>).</summary>
@@ -115,9 +118,11 @@ public sealed class BlockBuffer : IReadOnlyList<Block>
     /// <summary>z+ for this buffer: block ids concatenated in buffer order, attention mask 1, segment ids 0 (spec §2).</summary>
     public AssembledInput Assemble() => AssembledInput.From(blocks);
 
+    /// <inheritdoc/>
     public IEnumerator<Block> GetEnumerator() => blocks.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Block and token counts.</summary>
     public override string ToString() => $"{Count} blocks, {TokenCount} tokens";
 }

@@ -6,25 +6,32 @@ namespace CogLtx.Text.Documents;
 /// </summary>
 public enum BlockKind
 {
+    /// <summary>The query (question or label name).</summary>
     Query = 0,
+    /// <summary>A block of the document.</summary>
     Document = 1,
 }
 
 /// <summary>A span [Start, End) of UTF-16 code units in a source text; special tokens carry the empty span (0, 0), as in Hugging Face offset mappings.</summary>
 public readonly record struct CharSpan(int Start, int End)
 {
+    /// <summary>Number of characters.</summary>
     public int Length => End - Start;
 
+    /// <summary>True when the span holds no character.</summary>
     public bool IsEmpty => End <= Start;
 
+    /// <summary>The span as <c>[start, end)</c>.</summary>
     public override string ToString() => $"[{Start}, {End})";
 }
 
 /// <summary>A span [Start, End) of token positions in an assembled input.</summary>
 public readonly record struct TokenSpan(int Start, int End)
 {
+    /// <summary>Number of tokens.</summary>
     public int Length => End - Start;
 
+    /// <summary>The span as <c>[start, end)</c>.</summary>
     public override string ToString() => $"[{Start}, {End})";
 }
 

@@ -23,6 +23,7 @@ public enum ReasonerSamplingMode
 /// </summary>
 public sealed record CogLtxOptions
 {
+    /// <summary>The paper's and the reference code's settings.</summary>
     public static CogLtxOptions Default { get; } = new();
 
     /// <summary>Working-memory size in tokens, query included (utils.py <c>CAPACITY</c>).</summary>

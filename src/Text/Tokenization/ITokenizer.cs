@@ -23,8 +23,10 @@ public sealed record SpecialTokens(int Cls, int Sep, int Pad, int Unk, int Mask)
 /// <summary>A subword tokenizer with character offsets (WordPiece or byte-level BPE).</summary>
 public interface ITokenizer
 {
+    /// <summary>Number of ids: the model's vocabulary, or more when added tokens go past it.</summary>
     int VocabSize { get; }
 
+    /// <summary>Ids of the special tokens.</summary>
     SpecialTokens Specials { get; }
 
     /// <summary>
@@ -39,7 +41,9 @@ public interface ITokenizer
     /// <summary>Text for the ids, special tokens dropped.</summary>
     string Decode(IEnumerable<int> ids);
 
+    /// <summary>The token string of <paramref name="id"/>.</summary>
     string IdToToken(int id);
 
+    /// <summary>The id of <paramref name="token"/>, or null when it is not in the vocabulary.</summary>
     int? TokenToId(string token);
 }

@@ -39,14 +39,13 @@ public abstract class SubwordTokenizer : ITokenizer
     /// <summary>Model vocabulary plus added tokens: the number of rows the embedding table needs (transformers' <c>len(tokenizer)</c>).</summary>
     public int VocabSize { get; }
 
+    /// <inheritdoc/>
     public SpecialTokens Specials { get; }
 
     /// <summary>The added tokens, in the order they were declared.</summary>
     public IReadOnlyList<AddedToken> AddedTokens { get; }
 
-    /// <summary>Number of special tokens <see cref="Encode"/> adds to a single sequence or to a pair.</summary>
-    public int SpecialTokensCount(bool isPair) => postProcessor.AddedTokens(isPair);
-
+    /// <inheritdoc/>
     public IReadOnlyList<Token> Tokenize(string text) => TokenizeToList(text);
 
     /// <summary>
@@ -87,6 +86,7 @@ public abstract class SubwordTokenizer : ITokenizer
         return DecodeTokens(tokens);
     }
 
+    /// <inheritdoc/>
     public string IdToToken(int id)
     {
         if (addedById.TryGetValue(id, out var added)) return added.Content;
@@ -94,6 +94,7 @@ public abstract class SubwordTokenizer : ITokenizer
             ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"token id {id} is not in the vocabulary (size {VocabSize})");
     }
 
+    /// <inheritdoc/>
     public int? TokenToId(string token)
     {
         ArgumentNullException.ThrowIfNull(token);

@@ -12,6 +12,7 @@ namespace CogLtx.Text.Tokenization;
 /// </summary>
 public static class TokenizerConfigFile
 {
+    /// <summary>The file's name in a tokenizer folder.</summary>
     public const string FileName = "tokenizer_config.json";
 
     /// <summary>

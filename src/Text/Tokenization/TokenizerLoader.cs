@@ -18,6 +18,7 @@ namespace CogLtx.Text.Tokenization;
 /// </summary>
 public static class TokenizerLoader
 {
+    /// <summary>The tokenizer of a Hugging Face tokenizer folder (as described above).</summary>
     public static ITokenizer Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -62,14 +63,6 @@ public static class TokenizerLoader
         ArgumentNullException.ThrowIfNull(vocabTxtPath);
         return WordPieceTokenizer.Create(ReadVocabTxt(vocabTxtPath),
             new BertNormalizerOptions(StripAccents: stripAccents, Lowercase: lowercase), SpecialTokenNames.Bert, vocabTxtPath);
-    }
-
-    /// <summary>RoBERTa byte-level BPE from <c>vocab.json</c> + <c>merges.txt</c>, with the roberta-base pipeline.</summary>
-    public static ITokenizer LoadByteLevelBpe(string vocabJsonPath, string mergesTxtPath)
-    {
-        ArgumentNullException.ThrowIfNull(vocabJsonPath);
-        ArgumentNullException.ThrowIfNull(mergesTxtPath);
-        return ByteLevelBpeTokenizer.CreateRoberta(ReadBpe(vocabJsonPath, mergesTxtPath), SpecialTokenNames.Roberta, vocabJsonPath);
     }
 
     private static BpeModel ReadBpe(string vocabJson, string mergesTxt)

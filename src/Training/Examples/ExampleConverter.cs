@@ -32,6 +32,7 @@ public sealed class ExampleConverter
     private readonly TaskSetup setup;
     private readonly CogLtxOptions options;
 
+    /// <summary>A converter with <paramref name="tokenizer"/> for the task <paramref name="setup"/>, with <paramref name="options"/>.</summary>
     public ExampleConverter(ITokenizer tokenizer, TaskSetup setup, CogLtxOptions options)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);

@@ -30,12 +30,16 @@ public sealed record PipelineOptions
 /// <summary>A QA result: the prediction plus whether the cheaper fallback produced it, and how long it took.</summary>
 public sealed record QaResult(QaPrediction Prediction, bool UsedFallback, string? FallbackReason, TimeSpan Elapsed)
 {
+    /// <summary>The answer text ("yes", "no" or a span of the document; empty for no answer).</summary>
     public string Answer => Prediction.Answer;
 
+    /// <summary>Score of the answer.</summary>
     public float Score => Prediction.Score;
 
+    /// <summary>The blocks MemRecall kept, as character spans in the document.</summary>
     public IReadOnlyList<KeyBlock> KeyBlocks => Prediction.KeyBlocks;
 
+    /// <summary>MemRecall's steps, or null when MemRecall did not run.</summary>
     public MemRecallResult? Trace => Prediction.Trace;
 }
 
@@ -48,6 +52,7 @@ public sealed record ClassificationResult(IReadOnlyList<string> Labels, float Sc
     IReadOnlyList<KeyBlock> KeyBlocks, MemRecallResult? Trace, bool UsedFallback, string? FallbackReason, TimeSpan Elapsed,
     IReadOnlyList<ClassPrediction>? PerLabel = null)
 {
+    /// <summary>The best label ("" when none).</summary>
     public string Label => Labels.Count > 0 ? Labels[0] : "";
 }
 
@@ -65,6 +70,7 @@ public sealed class CogLtxPipeline
     private readonly ExampleConverter converter;
     private readonly PipelineOptions options;
 
+    /// <summary>A pipeline over loaded <paramref name="models"/>.</summary>
     public CogLtxPipeline(CogLtxModels models, PipelineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(models);
@@ -87,6 +93,7 @@ public sealed class CogLtxPipeline
         return new CogLtxPipeline(CogLtxModels.Load(dir, options?.Seed ?? 0), options);
     }
 
+    /// <summary>The task the models solve.</summary>
     public TaskSetup Setup => models.Setup;
 
     /// <summary>Answers <paramref name="question"/> from <paramref name="document"/> (span-QA models).</summary>

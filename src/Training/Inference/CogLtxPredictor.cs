@@ -38,8 +38,10 @@ public sealed class CogLtxPredictor
         slots = ExampleConverter.SlotPositionsOf(models.Tokenizer, models.Setup).ToDictionary(p => p.Value, p => TaskSetup.SlotKind(p.Key));
     }
 
+    /// <summary>How answer spans are decoded.</summary>
     public SpanDecodingOptions Decoding { get; }
 
+    /// <summary>How supporting facts are chosen.</summary>
     public SupportingFactMode SupportingFacts { get; }
 
     /// <summary>run_hotpotqa.py <c>sp_threshold</c> (0.9 at HEAD).</summary>

@@ -10,19 +10,23 @@ namespace CogLtx.Training.Jobs;
 /// </summary>
 public sealed record DataSpec
 {
+    /// <summary>Data name of the synthetic QA task.</summary>
     public const string SyntheticQa = "synthetic-qa";
+    /// <summary>Data name of the synthetic classification task.</summary>
     public const string SyntheticCls = "synthetic-cls";
+    /// <summary>Data name of JSON Lines files (<see cref="TrainFile"/>, <see cref="TestFile"/>).</summary>
     public const string Jsonl = "jsonl";
 
     /// <summary>synthetic-qa, synthetic-cls, jsonl, or a known data set's name or folder (<see cref="KnownDatasets.Find"/>).</summary>
     public string Name { get; init; } = SyntheticQa;
 
-    /// <summary>Folder of the real data sets; null: COGLTX_DATA, else ./data (<see cref="DataDirectory.Resolve"/>).</summary>
+    /// <summary>Folder of the real data sets; null: COGLTX_DATA, else ./data (<see cref="DataDirectory.Resolve(string?)"/>).</summary>
     public string? DataDir { get; init; }
 
     /// <summary>Training and test files of <see cref="Jsonl"/> data.</summary>
     public string? TrainFile { get; init; }
 
+    /// <summary>Test file of <see cref="Jsonl"/> data.</summary>
     public string? TestFile { get; init; }
 
     /// <summary>Generator settings of the synthetic tasks.</summary>
@@ -34,6 +38,7 @@ public sealed record DataSpec
     /// <summary>Use at most this many training / test examples; null: all.</summary>
     public int? TrainLimit { get; init; }
 
+    /// <summary>Use at most this many test examples; null: all.</summary>
     public int? TestLimit { get; init; }
 
     /// <summary>Null: the limits take the first examples; else a random subset drawn with this seed, kept in the data's order.</summary>

@@ -8,14 +8,19 @@ namespace CogLtx.Training.Jobs;
 /// </summary>
 public sealed record EncoderSpec
 {
+    /// <summary>Number of layers.</summary>
     public int Layers { get; init; } = 2;
 
+    /// <summary>Hidden size.</summary>
     public int Hidden { get; init; } = 128;
 
+    /// <summary>Number of attention heads.</summary>
     public int Heads { get; init; } = 2;
 
+    /// <summary>Feed-forward width.</summary>
     public int Intermediate { get; init; } = 512;
 
+    /// <summary>Dropout probability.</summary>
     public double Dropout { get; init; } = 0.1;
 
     /// <summary>Largest vocabulary built from the training data (fresh encoders without <see cref="Tokenizer"/>).</summary>

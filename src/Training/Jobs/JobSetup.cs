@@ -33,13 +33,16 @@ public sealed class JobSetup
     /// <summary>The data set, limits applied.</summary>
     public Dataset Dataset { get; }
 
+    /// <summary>The task.</summary>
     public TaskSetup Setup { get; }
 
+    /// <summary>The CogLTX settings.</summary>
     public CogLtxOptions Options { get; }
 
     /// <summary>The tokenizer's folder (copied into every checkpoint).</summary>
     public string TokenizerDir { get; }
 
+    /// <summary>The tokenizer.</summary>
     public ITokenizer Tokenizer { get; }
 
     /// <summary>The encoder every model starts from: the pretrained checkpoint's configuration, or a fresh BERT's.</summary>

@@ -19,9 +19,12 @@ public sealed record RecipeResult(TrainingResult Training, EvaluationReport? Eva
 /// </summary>
 public static class RecipeRunner
 {
+    /// <summary>The recipe file written into the output folder.</summary>
     public const string RecipeFile = "recipe.json";
+    /// <summary>Sub-folder of the vocabulary built for data without a tokenizer.</summary>
     public const string VocabDir = "vocab";
 
+    /// <summary>Trains the models of <paramref name="recipe"/> into <paramref name="outDir"/>, resuming from a checkpoint found there, and evaluates them when the recipe asks.</summary>
     public static RecipeResult Run(TrainRecipe recipe, string outDir, IProgress<TrainingProgress>? progress = null,
         Action<string>? log = null, CancellationToken cancellationToken = default)
     {

@@ -23,28 +23,34 @@ public sealed record TrainRecipe
     /// <summary>Folder of the real datasets (default: COGLTX_DATA, else ./data).</summary>
     public string? DataDir { get; init; }
 
+    /// <summary>Training file of JSON Lines data.</summary>
     public string? TrainFile { get; init; }
 
+    /// <summary>Test file of JSON Lines data.</summary>
     public string? TestFile { get; init; }
 
     /// <summary>Use at most this many training / test examples (first ones); null = all.</summary>
     public int? TrainCount { get; init; }
 
+    /// <summary>Use at most this many test examples (first ones); null = all.</summary>
     public int? TestCount { get; init; }
 
     /// <summary>Generator settings of the synthetic tasks.</summary>
     public SyntheticOptions Synthetic { get; init; } = new();
 
+    /// <summary>The encoder.</summary>
     public EncoderSpec Model { get; init; } = new();
 
     /// <summary>Block splitting of documents that come without sentences.</summary>
     public SplitMode SplitMode { get; init; } = SplitMode.Sentence;
 
+    /// <summary>CogLTX settings.</summary>
     public CogLtxOptions Cogltx { get; init; } = CogLtxOptions.Default;
 
     /// <summary>Supporting facts by the released heuristic or the paper's top-2 (spec §9.10); null: as the data implies (<see cref="JobSetup.TaskFor"/>).</summary>
     public SupportingFactMode? SupportingFacts { get; init; }
 
+    /// <summary>Training settings.</summary>
     public TrainingOptions Training { get; init; } = new();
 
     /// <summary>Evaluate on the test split after training.</summary>
@@ -76,6 +82,7 @@ public sealed record TrainRecipe
         TestLimit = TestCount,
     };
 
+    /// <summary>The recipe as JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, CogLtxManifest.Json);
 
     private static JsonSerializerOptions StrictJson { get; } = new(CogLtxManifest.Json)

@@ -14,6 +14,7 @@ public sealed class Bm25
     private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
     private readonly double k1, b, averageLength;
 
+    /// <summary>BM25 over <paramref name="corpus"/> (each entry a document's words), with gensim 3.x's parameters.</summary>
     public Bm25(IReadOnlyList<IReadOnlyList<string>> corpus, double k1 = 1.5, double b = 0.75, double epsilon = 0.25)
     {
         ArgumentNullException.ThrowIfNull(corpus);
@@ -47,6 +48,7 @@ public sealed class Bm25
         foreach (var word in negative) idf[word] = epsilon * AverageIdf;
     }
 
+    /// <summary>Number of documents.</summary>
     public int Count => frequencies.Count;
 
     /// <summary>Mean of the raw idf values (before the ε floor).</summary>

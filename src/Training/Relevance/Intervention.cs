@@ -25,6 +25,7 @@ public sealed class Intervention
 {
     private readonly CogLtxOptions options;
 
+    /// <summary>Intervention with <paramref name="options"/> (default <see cref="CogLtxOptions.Default"/>).</summary>
     public Intervention(CogLtxOptions? options = null) => this.options = (options ?? CogLtxOptions.Default).Validate();
 
     /// <summary>Crucial blocks of span QA (spec §4): query blocks and blocks carrying the answer start or end.</summary>
@@ -85,8 +86,10 @@ public sealed class RelevanceChanges
 {
     private readonly Dictionary<Block, int> pending = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Number of pending changes.</summary>
     public int Count => pending.Count;
 
+    /// <summary>New relevance of each changed block.</summary>
     public IReadOnlyDictionary<Block, int> Pending => pending;
 
     /// <summary>Logs <paramref name="relevance"/> as <paramref name="block"/>'s new value (last write wins).</summary>
