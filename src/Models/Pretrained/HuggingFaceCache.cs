@@ -9,7 +9,7 @@ namespace CogLtx.Models.Pretrained;
 /// <c>refs/main</c> holds the commit hash of the snapshot <c>snapshots/&lt;commit&gt;/</c> that <c>from_pretrained</c>
 /// would use. Only reads: nothing is downloaded.
 /// </summary>
-public static partial class HuggingFaceCache
+internal static partial class HuggingFaceCache
 {
     /// <summary>The hub cache folder (which may not exist), from this process's environment.</summary>
     public static string Root => RootFrom(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));

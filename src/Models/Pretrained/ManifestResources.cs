@@ -8,7 +8,7 @@ namespace CogLtx.Models.Pretrained;
 /// ManifestResource table + §II.25.3.3 CLI header Resources directory: each resource is a 4-byte little-endian
 /// length followed by its bytes, at the row's offset into that directory). Nothing in the assembly is executed.
 /// </summary>
-public static class ManifestResources
+internal static class ManifestResources
 {
     /// <summary>Names of the resources embedded in <paramref name="assemblyPath"/>.</summary>
     public static IReadOnlyList<string> Names(string assemblyPath)

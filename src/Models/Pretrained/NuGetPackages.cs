@@ -9,7 +9,7 @@ namespace CogLtx.Models.Pretrained;
 /// <c>dotnet restore</c>, which downloads the package without resolving its dependencies. Nothing from the package
 /// is loaded or executed.
 /// </summary>
-public static class NuGetPackages
+internal static class NuGetPackages
 {
     /// <summary>The global packages folder: <c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>.</summary>
     public static string GlobalPackagesFolder =>

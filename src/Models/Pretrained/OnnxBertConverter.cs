@@ -14,7 +14,7 @@ namespace CogLtx.Models.Pretrained;
 /// destination, which is renamed into place only when complete, so a failed or interrupted conversion never leaves
 /// a directory under the destination's name.
 /// </summary>
-public static class OnnxBertConverter
+internal static class OnnxBertConverter
 {
     /// <summary>The provenance file written beside the weights.</summary>
     public const string ProvenanceFile = "conversion.json";

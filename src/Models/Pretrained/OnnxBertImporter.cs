@@ -12,7 +12,7 @@ namespace CogLtx.Models.Pretrained;
 /// are read from the tensors, the head count from the attention Reshape, layer_norm_eps from the LayerNorm
 /// pattern (or LayerNormalization's epsilon) and the activation from the graph's operators.
 /// </summary>
-public static partial class OnnxBertImporter
+internal static partial class OnnxBertImporter
 {
     /// <summary>The imported checkpoint: config, float tensors under HF names, and whether a pooler was present.</summary>
     public sealed record Result(BertConfig Config, IReadOnlyDictionary<string, Tensor> Tensors, bool HasPooler);

@@ -7,7 +7,7 @@ namespace CogLtx.Models.Pretrained;
 /// their inputs, outputs and scalar/tensor attributes, initializers, and the names of the graph's inputs and outputs.
 /// Built by <see cref="OnnxReader"/>.
 /// </summary>
-public sealed class OnnxGraph
+internal sealed class OnnxGraph
 {
     internal OnnxGraph(string source, List<OnnxNode> nodes, Dictionary<string, OnnxTensor> initializers, List<string> inputs, List<string> outputs)
     {
@@ -35,17 +35,17 @@ public sealed class OnnxGraph
 }
 
 /// <summary>One NodeProto: operator, inputs, outputs, and the attributes a BERT export uses.</summary>
-public sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
+internal sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
     IReadOnlyDictionary<string, OnnxAttribute> Attributes);
 
 /// <summary>One AttributeProto: a float, an int, ints, or a tensor (other kinds keep only their name).</summary>
-public sealed record OnnxAttribute(string Name, float? Float, long? Int, IReadOnlyList<long> Ints, OnnxTensor? Tensor);
+internal sealed record OnnxAttribute(string Name, float? Float, long? Int, IReadOnlyList<long> Ints, OnnxTensor? Tensor);
 
 /// <summary>
 /// One TensorProto with its data kept as little-endian bytes (from raw_data, or re-encoded from float_data /
 /// int64_data / int32_data). External data is refused by the reader.
 /// </summary>
-public sealed record OnnxTensor(string Name, int DataType, long[] Dims, ReadOnlyMemory<byte> Data)
+internal sealed record OnnxTensor(string Name, int DataType, long[] Dims, ReadOnlyMemory<byte> Data)
 {
     /// <summary>TensorProto.DataType values this reader decodes.</summary>
     public const int Float = 1, Int32 = 6, Int64 = 7, Double = 11;

@@ -8,7 +8,7 @@ namespace CogLtx.Models.Pretrained;
 /// refused, since a model that arrives as one NuGet resource has nowhere to keep them. Errors name the file, the
 /// message path and the byte offset.
 /// </summary>
-public static class OnnxReader
+internal static class OnnxReader
 {
     // ModelProto
     private const int ModelGraph = 7;
