@@ -41,7 +41,14 @@ public sealed class BaselineTrainer
     /// it holds a complete checkpoint of this data. Cancellation is observed between micro-batches; the model is left
     /// in training mode. A non-finite loss or gradient throws <see cref="TrainingDivergedException"/>.
     /// </summary>
-    public BaselineTrainingResult Train(IReadOnlyList<BaselineExample> train, IProgress<BaselineTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="epochEnded">
+    /// Called after each epoch, before that epoch's checkpoint is written, with the epoch (0-based) and the run's
+    /// optimizer steps so far (e.g. to score a validation split; it may switch the model to eval mode and must not draw
+    /// from its dropout stream; training mode is restored after it). A run interrupted after the call and before the
+    /// checkpoint repeats the end of the epoch on resume and calls it again.
+    /// </param>
+    public BaselineTrainingResult Train(IReadOnlyList<BaselineExample> train, IProgress<BaselineTrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        Action<int, int>? epochEnded = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         var examples = train.Where(e => e.HasTarget(baseline.IsSpanQa)).ToList();
@@ -74,6 +81,11 @@ public sealed class BaselineTrainer
                 },
                 () => Save(state),
                 $"{baseline.Name}: epoch {state.Epoch},", cancellationToken);
+            if (epochEnded is not null)
+            {
+                epochEnded(state.Epoch, state.TotalSteps);
+                baseline.Model.Train();
+            }
             state.Epoch++;
             state.EpochStep = 0;
             state.OrderRng = orderRng.State;

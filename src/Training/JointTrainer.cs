@@ -104,18 +104,25 @@ public sealed partial class JointTrainer
     /// Runs (or continues) training until all epochs are done or <see cref="TrainingOptions.StopAfterSteps"/> steps are
     /// reached. Cancellation is observed between micro-batches; the last checkpoint stays valid.
     /// </summary>
-    public TrainingResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="epochEnded">
+    /// Called after each epoch's reasoner phase, before that epoch's checkpoint is written, with the epoch's summary
+    /// and the run's optimizer steps so far (e.g. to score a validation split; it may switch the models to eval mode,
+    /// and must not draw from their random streams). A run interrupted after the call and before the checkpoint
+    /// repeats the end of the epoch on resume and calls it again.
+    /// </param>
+    public TrainingResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        Action<EpochSummary, int>? epochEnded = null)
     {
         while (state.Epoch < options.Epochs)
         {
-            var stopped = RunPhase(state.Phase, progress, cancellationToken);
+            var stopped = RunPhase(state.Phase, progress, epochEnded, cancellationToken);
             if (stopped) return new TrainingResult(false, state.TotalSteps, [.. state.History], SkippedExamples, lastCheckpoint);
         }
         return new TrainingResult(true, state.TotalSteps, [.. state.History], SkippedExamples, lastCheckpoint);
     }
 
     // One phase from state.PhaseStep to its end; true when StopAfterSteps was reached.
-    private bool RunPhase(TrainingPhase phase, IProgress<TrainingProgress>? progress, CancellationToken ct)
+    private bool RunPhase(TrainingPhase phase, IProgress<TrainingProgress>? progress, Action<EpochSummary, int>? epochEnded, CancellationToken ct)
     {
         if (state.Plan is null) BuildPlan(phase);
         var plan = state.Plan!.Select(p => new BlockBuffer(p.Select(pos => blocks[pos]))).ToList();
@@ -139,6 +146,7 @@ public sealed partial class JointTrainer
             $"epoch {state.Epoch}, {phase}", ct);
         if (!completed) return true;
         FinishPhase(phase, TrainingLoop.StepsFor(microBatches.Count, options.AccumulationSteps));
+        if (phase == TrainingPhase.Reasoner) epochEnded?.Invoke(state.History[^1], state.TotalSteps);
         lastCheckpoint = SaveCheckpoint() ?? lastCheckpoint;
         return loop.StopsAt(state.TotalSteps) && state.Epoch < options.Epochs;
     }

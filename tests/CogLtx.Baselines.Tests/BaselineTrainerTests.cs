@@ -65,6 +65,29 @@ public sealed class BaselineTrainerTests
     }
 
     [Fact]
+    public void Train_PredictingAfterEachEpoch_GivesBitIdenticalWeightsWithDropout()
+    {
+        var options = new BaselineTrainingOptions { Epochs = 3, BatchSize = 2, AccumulationSteps = 2, LearningRate = 5e-3, Seed = 4 };
+        var data = Data(10);
+        var plain = Head(2, dropout: 0.1);
+        var plainResult = new BaselineTrainer(plain, options).Train(data);
+
+        var watched = Head(2, dropout: 0.1);
+        var calls = new List<(int Epoch, int Steps)>();
+        var result = new BaselineTrainer(watched, options).Train(data, epochEnded: (epoch, steps) =>
+        {
+            calls.Add((epoch, steps));
+            watched.Model.Eval();
+            watched.Predict(data);
+        });
+
+        Assert.Equal([(0, 3), (1, 6), (2, 9)], calls);
+        Assert.Equal(plainResult.Curve.Select(p => p.Loss), result.Curve.Select(p => p.Loss));
+        var expected = plain.Model.StateDict();
+        foreach (var (name, value) in watched.Model.StateDict()) Assert.Equal(expected[name].Data, value.Data);
+    }
+
+    [Fact]
     public void Train_SlidingWindowsWithDropout_Interrupted_ResumesToTheSameWeightsAsAnUninterruptedRun()
     {
         // Documents of 30 tokens make 4 windows of 13 each, 3 per encoder call: every micro-batch re-encodes its

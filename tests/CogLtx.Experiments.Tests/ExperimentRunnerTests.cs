@@ -7,11 +7,12 @@ namespace CogLtx.Experiments.Tests;
 public sealed class ExperimentRunnerTests
 {
     /// <summary>A quick-mode config shrunk to seconds: 8 train / 6 test documents of ~650 tokens, a 1-layer H16 encoder.</summary>
-    private static ExperimentConfig Tiny(string dataset, IReadOnlyList<string> methods, int epochs = 1) => ExperimentConfig.Parse($$"""
+    /// <param name="validation">Held-out training documents (quick mode keeps at most 2).</param>
+    private static ExperimentConfig Tiny(string dataset, IReadOnlyList<string> methods, int epochs = 1, int validation = 0, string select = "last") => ExperimentConfig.Parse($$"""
         {
           "name": "tiny",
-          "dataset": { "name": "{{dataset}}", "synthetic": { "classes": 2, "seed": 3 } },
-          "training": { "batch_size": 4, "judge_learning_rate": 0.003, "reasoner_learning_rate": 0.003 },
+          "dataset": { "name": "{{dataset}}", "synthetic": { "classes": 2, "seed": 3 }, "validation_count": {{validation}} },
+          "training": { "batch_size": 4, "judge_learning_rate": 0.003, "reasoner_learning_rate": 0.003, "select": "{{select}}" },
           "baselines": { "window_stride": 200 },
           "methods": [{{string.Join(", ", methods.Select(m => $"\"{m}\""))}}],
           "quick": true,
@@ -122,6 +123,60 @@ public sealed class ExperimentRunnerTests
         {
             Assert.Equal(straight.Methods[i].Outcomes, results.Methods[i].Outcomes);
             Assert.Equal(straight.Methods[i].Curve.Select(c => (c.Step, c.Series)), results.Methods[i].Curve.Select(c => (c.Step, c.Series)));
+        }
+    }
+
+    [Fact]
+    public void Run_WithValidationSplit_ScoresEveryEpochAndTestsTheBestEpochsWeights()
+    {
+        string[] methods = ["cogltx", "head"];
+        using var dir = new TempDir();
+        var results = new ExperimentRunner(Tiny("synthetic-cls", methods, epochs: 3, validation: 2, select: "best_validation"), dir.Path,
+            new RunnerOptions { Commit = "test" }).Run();
+
+        Assert.Equal("6", results.Settings["train_examples"]);
+        Assert.Equal("2", results.Settings["validation_examples"]);
+        foreach (var method in results.Methods)
+        {
+            var folder = Path.Combine(dir.Path, "methods", method.Name);
+            var scores = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, EpochSelector.ScoresFile))).RootElement
+                .EnumerateArray().Select(p => p.GetProperty("score").GetDouble()).ToList();
+            Assert.Equal(method.Name == "cogltx" ? 3 : int.Parse(results.Settings["baseline_epochs"]), scores.Count);
+            Assert.All(scores, s => Assert.Contains(s, new[] { 0, 0.5, 1 }));
+            Assert.Equal(scores, method.Curve.Where(c => c.Series == EpochSelector.CurveSeries).Select(c => c.Value));
+            Assert.Equal(scores.Max(), method.Metrics["validation_accuracy"]);
+            var best = scores.IndexOf(scores.Max());
+            Assert.Contains($"epoch {best + 1} tested (best)", method.Note);
+            Assert.NotNull(Nn.CheckpointStore.Find(Path.Combine(folder, EpochSelector.BestFolder)));
+        }
+    }
+
+    [Fact]
+    public void Run_WithValidationSplit_InterruptedInTheLastEpoch_ResumesToTheUninterruptedResult()
+    {
+        string[] methods = ["cogltx", "head"];
+        ExperimentConfig Config() => Tiny("synthetic-cls", methods, epochs: 2, validation: 2, select: "best_validation");
+        using var straightDir = new TempDir();
+        var straight = new ExperimentRunner(Config(), straightDir.Path, new RunnerOptions { Commit = "test" }).Run();
+
+        using var dir = new TempDir();
+        for (var round = 0; round < 2; round++)
+        {
+            using var cts = new CancellationTokenSource();
+            var method = methods[round];
+            var stop = new Stop(p =>
+            {
+                if (p.Method == method && p.Stage == "train" && p.Fraction > 0.6 && p.Fraction < 1) cts.Cancel();
+            });
+            Assert.ThrowsAny<OperationCanceledException>(() => new ExperimentRunner(Config(), dir.Path).Run(stop, cts.Token));
+        }
+        var results = new ExperimentRunner(Config(), dir.Path, new RunnerOptions { Commit = "test" }).Run();
+        for (var i = 0; i < methods.Length; i++)
+        {
+            Assert.Equal(straight.Methods[i].Outcomes, results.Methods[i].Outcomes);
+            Assert.Equal(straight.Methods[i].Metrics["validation_accuracy"], results.Methods[i].Metrics["validation_accuracy"]);
+            Assert.Equal(straight.Methods[i].Curve.Where(c => c.Series == EpochSelector.CurveSeries),
+                results.Methods[i].Curve.Where(c => c.Series == EpochSelector.CurveSeries));
         }
     }
 

@@ -94,6 +94,8 @@ public sealed record ExperimentConfig
         Evaluation.Validate(errors);
         QuickSettings.Validate(errors);
         errors.Check(Methods.Count > 0, "methods", "must list at least one method");
+        errors.Check(Training.Select == EpochSelection.Last || Dataset.ValidationCount > 0, "training.select",
+            "\"best_validation\" needs a validation split (dataset.validation_count > 0)");
         var spanQa = Dataset.IsSpanQa;
         for (var i = 0; i < Methods.Count; i++)
         {
@@ -121,6 +123,7 @@ public sealed record ExperimentConfig
             {
                 TrainLimit = Math.Min(Dataset.TrainLimit ?? int.MaxValue, q.TrainExamples),
                 TestLimit = Math.Min(Dataset.TestLimit ?? int.MaxValue, q.TestExamples),
+                ValidationCount = Math.Min(Dataset.ValidationCount, Math.Max(1, q.TrainExamples / 4)),
                 Synthetic = Dataset.Synthetic with
                 {
                     TrainCount = Math.Min(Dataset.Synthetic.TrainCount, q.TrainExamples),

@@ -27,6 +27,13 @@ public sealed record DatasetConfig
     /// <summary>Seed of the subsets.</summary>
     public ulong SubsetSeed { get; init; } = 1;
 
+    /// <summary>
+    /// Training examples held out as a validation split (a seeded random subset, drawn after <see cref="TrainLimit"/>;
+    /// the methods train on the rest). Each method is scored on it after every epoch; 0: no validation split.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ValidationCount { get; init; }
+
     /// <summary>20 Newsgroups: apply CogLTX's cleaning (spec §7).</summary>
     public bool CleanNewsgroups { get; init; } = true;
 
@@ -42,6 +49,7 @@ public sealed record DatasetConfig
         errors.Check(Known.Contains(Name), "dataset.name", $"unknown data set \"{Name}\" (known: {string.Join(", ", Known)})");
         errors.Check(TrainLimit is null or > 0, "dataset.train_limit", $"must be > 0 or null, got {TrainLimit}");
         errors.Check(TestLimit is null or > 0, "dataset.test_limit", $"must be > 0 or null, got {TestLimit}");
+        errors.Check(ValidationCount >= 0, "dataset.validation_count", $"must be ≥ 0, got {ValidationCount}");
         Synthetic.Validate(errors);
     }
 }
@@ -127,6 +135,10 @@ public sealed record TrainingConfig
     /// <summary>Seed of initialisation (identical for CogLTX's reasoner and the baselines), dropout and data order.</summary>
     public ulong Seed { get; init; } = 42;
 
+    /// <summary>Which epoch's weights each method is tested with: the last, or the best on the validation split.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public EpochSelection Select { get; init; }
+
     internal void Validate(ConfigErrors errors)
     {
         errors.Check(Epochs >= 1, "training.epochs", $"must be ≥ 1, got {Epochs}");
@@ -139,6 +151,16 @@ public sealed record TrainingConfig
         errors.Check(WeightDecay >= 0, "training.weight_decay", $"must be ≥ 0, got {WeightDecay}");
         errors.Check(MaxGradNorm >= 0, "training.max_grad_norm", $"must be ≥ 0 (0 disables clipping), got {MaxGradNorm}");
     }
+}
+
+/// <summary>Which epoch's weights a method is tested with (<c>training.select</c>).</summary>
+public enum EpochSelection
+{
+    /// <summary>The weights after the last epoch.</summary>
+    Last,
+
+    /// <summary>The weights after the epoch with the best headline score on the validation split (the earliest on a tie).</summary>
+    BestValidation,
 }
 
 /// <summary>CogLTX-specific settings (spec §1–§3 constants; the rest stay at <see cref="Text.Documents.CogLtxOptions"/>' defaults).</summary>

@@ -33,6 +33,13 @@ internal static class BaselineMethod
             CheckpointEverySteps = 50,
         };
         var curve = context.OpenCurve();
+        var selector = new EpochSelector(context, curve);
+        Action<int, int>? epochEnded = selector.Enabled ? (epoch, step) =>
+        {
+            var predictions = Predict(context, baseline, data.Validation, name, "validate");
+            selector.Record(epoch, step, Scoring.Headline(data, data.Validation, predictions, config.Evaluation.LongThreshold),
+                dir => baseline.Model.SaveCheckpoint(Path.Combine(dir, WeightsFile)));
+        } : null;
         var clock = Stopwatch.StartNew();
         var trainer = new BaselineTrainer(baseline, options, context.MethodDir);
         var result = trainer.Train([.. data.Train.Select(e => e.Input)], new Sink<BaselineTrainingProgress>(p =>
@@ -41,31 +48,42 @@ internal static class BaselineMethod
             var fraction = (p.Epoch + (double)p.Step / Math.Max(1, p.StepsPerEpoch)) / p.Epochs;
             context.Report(name, "train", fraction, string.Create(CultureInfo.InvariantCulture,
                 $"epoch {p.Epoch + 1}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:0.000}"));
-        }), context.CancellationToken);
+        }), context.CancellationToken, epochEnded);
+        var selected = selector.Select(data.HeadlineMetric, dir => baseline.Model.LoadCheckpoint(Path.Combine(dir, WeightsFile)));
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        baseline.Model.Eval();
-        var predictions = new List<MethodPrediction>(data.Test.Count);
-        var batchSize = config.Evaluation.BatchSize;
-        for (var start = 0; start < data.Test.Count; start += batchSize)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var batch = data.Test.Skip(start).Take(batchSize).ToList();
-            var output = baseline.Predict([.. batch.Select(e => e.Input)]);
-            for (var i = 0; i < batch.Count; i++) predictions.Add(ToMethodPrediction(batch[i], output[i]));
-            context.Report(name, "evaluate", (double)predictions.Count / data.Test.Count, $"{predictions.Count}/{data.Test.Count} documents");
-        }
+        var predictions = Predict(context, baseline, data.Test, name, "evaluate");
         var evalSeconds = clock.Elapsed.TotalSeconds;
         var threshold = config.Evaluation.LongThreshold;
         var (metrics, outcomes) = data.IsSpanQa
             ? Scoring.SpanQa(data.Test, predictions, threshold)
             : Scoring.Classification(data.Test, predictions, threshold);
         context.WritePredictions(predictions, outcomes);
+        if (selected is { } s) metrics["validation_" + data.HeadlineMetric] = s.Score;
         var tokens = data.Test.Average(e => (double)baseline.InputTokens(e.Input));
         var note = string.Create(CultureInfo.InvariantCulture, $"{options.Epochs} epochs, {result.Steps} optimizer steps; reads {tokens:0} tokens per document");
         if (data.IsSpanQa && data.Test.Any(e => e.Source.Sentences is not null)) note += "; predicts no supporting facts";
-        return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note);
+        return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note + selected?.Note);
+    }
+
+    private const string WeightsFile = "model.safetensors";
+
+    /// <summary>The baseline's answer for every example, in eval mode, in batches of <c>evaluation.batch_size</c>.</summary>
+    private static List<MethodPrediction> Predict(MethodContext context, LongTextBaseline baseline, IReadOnlyList<PreparedExample> examples, string name, string stage)
+    {
+        baseline.Model.Eval();
+        var predictions = new List<MethodPrediction>(examples.Count);
+        var batchSize = context.Config.Evaluation.BatchSize;
+        for (var start = 0; start < examples.Count; start += batchSize)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var batch = examples.Skip(start).Take(batchSize).ToList();
+            var output = baseline.Predict([.. batch.Select(e => e.Input)]);
+            for (var i = 0; i < batch.Count; i++) predictions.Add(ToMethodPrediction(batch[i], output[i]));
+            context.Report(name, stage, (double)predictions.Count / examples.Count, $"{predictions.Count}/{examples.Count} documents");
+        }
+        return predictions;
     }
 
     /// <summary>

@@ -23,22 +23,30 @@ internal static class CogLtxMethod
         var checkpoints = Path.Combine(context.MethodDir, "checkpoints");
         var options = TrainingOptions(config.Training);
         var curve = context.OpenCurve();
-        List<CogLtxExample> Convert(CogLtxModels m) =>
-            new ExampleConverter(m.Tokenizer, m.Setup, m.Options).ConvertAll(data.Train.Select(e => e.Source), new BlockIdCounter());
+        List<CogLtxExample> ConvertTrain(CogLtxModels m) => Convert(m, data.Train);
 
         var clock = Stopwatch.StartNew();
         JointTrainer trainer;
         if (CheckpointStore.Find(checkpoints) is not null)
         {
             context.Report(name, "train", 0, "resuming from checkpoint");
-            trainer = JointTrainer.Resume(checkpoints, Convert);
+            trainer = JointTrainer.Resume(checkpoints, ConvertTrain);
         }
         else
         {
             var fresh = data.Job.CreateModels(config.Training.Seed);
-            trainer = new JointTrainer(fresh, Convert(fresh), options, checkpoints);
+            trainer = new JointTrainer(fresh, ConvertTrain(fresh), options, checkpoints);
         }
         var epochs = config.Training.Epochs;
+        var selector = new EpochSelector(context, curve);
+        List<CogLtxExample>? validation = null;
+        Action<EpochSummary, int>? epochEnded = selector.Enabled ? (summary, step) =>
+        {
+            var models = trainer.Models;
+            validation ??= Convert(models, data.Validation);
+            var (predictions, _) = Predict(context, models, validation, "validate");
+            selector.Record(summary.Epoch, step, Scoring.Headline(data, data.Validation, predictions, config.Evaluation.LongThreshold), dir => Save(models, dir));
+        } : null;
         var result = trainer.Train(new Sink<TrainingProgress>(p =>
         {
             var phase = p.Phase == TrainingPhase.Judge ? 0 : 1;
@@ -47,17 +55,12 @@ internal static class CogLtxMethod
             curve.Add(p.TotalSteps, series, p.Loss);
             context.Report(name, "train", fraction, string.Create(CultureInfo.InvariantCulture,
                 $"epoch {p.Epoch + 1}/{epochs} {series} step {p.Step}/{p.StepsInPhase} loss {p.Loss:0.000}"));
-        }), context.CancellationToken);
+        }), context.CancellationToken, epochEnded);
+        var selected = selector.Select(data.HeadlineMetric, dir => Load(trainer.Models, dir));
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var models = trainer.Models;
-        var test = new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(data.Test.Select(e => e.Source), new BlockIdCounter());
-        var report = Evaluator.Evaluate(models, test, progress: new Sink<int>(n => context.Report(name, "evaluate", (double)n / test.Count, $"{n}/{test.Count} documents")),
-            cancellationToken: context.CancellationToken);
-        var predictions = report.Examples.Select(r => data.IsSpanQa
-            ? new MethodPrediction(Answer: r.Prediction, SupportingFacts: r.SupportingFacts)
-            : new MethodPrediction(Label: r.Label)).ToList();
+        var (predictions, report) = Predict(context, trainer.Models, Convert(trainer.Models, data.Test), "evaluate");
         var evalSeconds = clock.Elapsed.TotalSeconds;
         var threshold = config.Evaluation.LongThreshold;
         var (metrics, outcomes) = data.IsSpanQa
@@ -65,12 +68,43 @@ internal static class CogLtxMethod
             : Scoring.Classification(data.Test, predictions, threshold);
         context.WritePredictions(predictions, outcomes);
         if (!double.IsNaN(report.RelevantRecall)) metrics["relevant_recall"] = report.RelevantRecall;
+        if (selected is { } s) metrics["validation_" + data.HeadlineMetric] = s.Score;
         var recall = double.IsNaN(report.RelevantRecall)
             ? ""
             : string.Create(CultureInfo.InvariantCulture, $"MemRecall put {report.RelevantRecall:P0} of the gold-relevant blocks into z; ");
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"{epochs} epochs, {result.TotalSteps} optimizer steps (judge + reasoner); {recall}the reasoner read {report.MeanSelectedTokens:0} tokens per document");
+            $"{epochs} epochs, {result.TotalSteps} optimizer steps (judge + reasoner); {recall}the reasoner read {report.MeanSelectedTokens:0} tokens per document{selected?.Note}");
         return new MethodOutcome(metrics, outcomes, curve.Read(), trainSeconds, evalSeconds, note);
+    }
+
+    private static List<CogLtxExample> Convert(CogLtxModels models, IReadOnlyList<PreparedExample> examples) =>
+        new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(examples.Select(e => e.Source), new BlockIdCounter());
+
+    /// <summary>MemRecall + reasoner on every example, decoded as the task setup says; <paramref name="stage"/> names the progress line.</summary>
+    private static (List<MethodPrediction> Predictions, EvaluationReport Report) Predict(
+        MethodContext context, CogLtxModels models, IReadOnlyList<CogLtxExample> examples, string stage)
+    {
+        var report = Evaluator.Evaluate(models, examples, progress: new Sink<int>(n => context.Report(MethodNames.CogLtx, stage, (double)n / examples.Count, $"{n}/{examples.Count} documents")),
+            cancellationToken: context.CancellationToken);
+        var predictions = report.Examples.Select(r => context.Data.IsSpanQa
+            ? new MethodPrediction(Answer: r.Prediction, SupportingFacts: r.SupportingFacts)
+            : new MethodPrediction(Label: r.Label)).ToList();
+        return (predictions, report);
+    }
+
+    private const string JudgeWeights = "judge.safetensors";
+    private const string ReasonerWeights = "reasoner.safetensors";
+
+    private static void Save(CogLtxModels models, string dir)
+    {
+        models.Judge.SaveCheckpoint(Path.Combine(dir, JudgeWeights));
+        models.Reasoner.SaveCheckpoint(Path.Combine(dir, ReasonerWeights));
+    }
+
+    private static void Load(CogLtxModels models, string dir)
+    {
+        models.Judge.LoadCheckpoint(Path.Combine(dir, JudgeWeights));
+        models.Reasoner.LoadCheckpoint(Path.Combine(dir, ReasonerWeights));
     }
 
     /// <summary>The experiment's recipe as CogLTX training options (checkpoints every 50 steps for resumption).</summary>

@@ -31,10 +31,11 @@ public sealed class ExperimentData
 {
     public const string TokenizerFolder = "tokenizer";
 
-    private ExperimentData(JobSetup job, IReadOnlyList<PreparedExample> train, IReadOnlyList<PreparedExample> test)
+    private ExperimentData(JobSetup job, IReadOnlyList<PreparedExample> train, IReadOnlyList<PreparedExample> validation, IReadOnlyList<PreparedExample> test)
     {
         Job = job;
         Train = train;
+        Validation = validation;
         Test = test;
     }
 
@@ -43,9 +44,15 @@ public sealed class ExperimentData
 
     public IReadOnlyList<PreparedExample> Train { get; }
 
+    /// <summary>Held out from the training examples (<c>dataset.validation_count</c>); empty when there is none.</summary>
+    public IReadOnlyList<PreparedExample> Validation { get; }
+
     public IReadOnlyList<PreparedExample> Test { get; }
 
     public bool IsSpanQa => Job.Setup.Task == ReasonerTask.SpanQa;
+
+    /// <summary>The metric the intervals, the paired tests and the validation split's choice are made on.</summary>
+    public string HeadlineMetric => IsSpanQa ? "f1" : "accuracy";
 
     /// <summary>Loads or generates the data, sets up the job (vocabulary into <c>{outDir}/tokenizer</c>) and converts the examples.</summary>
     /// <param name="dataDirOption">The command's --data-dir (the config's <c>dataset.data_dir</c> wins when set).</param>
@@ -54,6 +61,9 @@ public sealed class ExperimentData
         var dataset = Load(config.Dataset, dataDirOption);
         if (dataset.Train.Count == 0 || dataset.Test.Count == 0)
             throw new ExperimentConfigException($"dataset.name: {dataset.Name} has {dataset.Train.Count} training and {dataset.Test.Count} test examples; both must be non-empty");
+        var (kept, heldOut) = Field("dataset.validation_count", () => ValidationSplit.Carve(dataset.Train, config.Dataset.ValidationCount, config.Dataset.SubsetSeed));
+        // the vocabulary, the task setup and the encoder's start see the training part only
+        dataset = dataset with { Train = kept };
         if (dataset.Kind == ReasonerTask.MultiLabel) throw new ExperimentConfigException($"dataset.name: {dataset.Name} is multi-label; experiments compare single-label and span-QA tasks");
         var encoder = new EncoderSpec
         {
@@ -72,6 +82,7 @@ public sealed class ExperimentData
         var job = encoder.Pretrained is null ? Setup() : Field("encoder.pretrained", Setup);
         return new ExperimentData(job,
             [.. dataset.Train.Select(e => Convert(e, job.Tokenizer, dataset, job.Setup))],
+            [.. heldOut.Select(e => Convert(e, job.Tokenizer, dataset, job.Setup))],
             [.. dataset.Test.Select(e => Convert(e, job.Tokenizer, dataset, job.Setup))]);
     }
 

@@ -98,7 +98,7 @@ public sealed class ExperimentRunner
         Reused = reused;
         var results = new ExperimentResults(
             config.Name + (config.Quick ? " (quick)" : ""),
-            data.IsSpanQa ? "f1" : "accuracy",
+            data.HeadlineMetric,
             commit,
             DateTimeOffset.UtcNow,
             Settings(data),
@@ -168,7 +168,7 @@ public sealed class ExperimentRunner
         var m = config.Model;
         var t = config.Training;
         var b = config.Baselines;
-        return new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["train_examples"] = data.Train.Count.ToString(inv),
             ["test_examples"] = data.Test.Count.ToString(inv),
@@ -188,6 +188,12 @@ public sealed class ExperimentRunner
             ["quick"] = config.Quick ? "true" : "false",
             ["threads"] = Environment.ProcessorCount.ToString(inv),
         };
+        if (data.Validation.Count > 0)
+        {
+            settings["validation_examples"] = data.Validation.Count.ToString(inv);
+            settings["select"] = t.Select == EpochSelection.BestValidation ? "best validation epoch" : "last epoch";
+        }
+        return settings;
     }
 
     /// <summary><c>git rev-parse --short HEAD</c> in the current folder, or "unknown".</summary>

@@ -82,6 +82,13 @@ public static class Scoring
         return (metrics, outcomes);
     }
 
+    /// <summary>The headline metric (<see cref="ExperimentData.HeadlineMetric"/>) of predictions for <paramref name="examples"/>.</summary>
+    public static double Headline(ExperimentData data, IReadOnlyList<PreparedExample> examples, IReadOnlyList<MethodPrediction> predictions, int longThreshold)
+    {
+        var (metrics, _) = data.IsSpanQa ? SpanQa(examples, predictions, longThreshold) : Classification(examples, predictions, longThreshold);
+        return metrics[data.HeadlineMetric];
+    }
+
     /// <summary>Spec §6 (run_20news.py): a document is long when its tokens plus [CLS] and [SEP] exceed the threshold.</summary>
     public static bool IsLong(int documentTokens, int threshold) => documentTokens + 2 > threshold;
 
