@@ -31,7 +31,7 @@ internal static class RecallCommand
             try
             {
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!);
-                var document = Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
+                var document = Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
                 return Run(pipeline, document, parseResult.GetValue(query), cancellationToken);
             }
             catch (OperationCanceledException)

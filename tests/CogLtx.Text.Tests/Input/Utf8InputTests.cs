@@ -1,6 +1,7 @@
 using System.Text;
+using CogLtx.Text.Input;
 
-namespace CogLtx.Data.Tests;
+namespace CogLtx.Text.Tests.Input;
 
 public sealed class Utf8InputTests
 {
