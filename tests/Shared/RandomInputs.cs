@@ -54,7 +54,19 @@ internal static class RandomInputs
         var text = new StringBuilder(Unicode(rng, maxCodePoints));
         var count = 1 + rng.Next(3);
         for (var i = 0; i < count; i++) text.Insert(rng.Next(text.Length + 1), (char)rng.Next(0xD800, 0xE000));
-        return text.ToString();
+        // Inserted surrogates can pair up by chance; make sure at least one stays alone.
+        var result = text.ToString();
+        return HasLoneSurrogate(result) ? result : result + '\uDC00';
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return true;
+        }
+        return false;
     }
 
     /// <summary>Empty or white space only: spaces, tabs, newlines, CR, NBSP, ideographic space, U+2028.</summary>

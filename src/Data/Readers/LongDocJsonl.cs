@@ -163,7 +163,7 @@ public static class LongDocJsonl
         {
             if (meta.ValueKind != JsonValueKind.Object) throw new FieldException($"example {id}: field 'meta' must be an object, found {meta.ValueKind}");
             foreach (var property in meta.EnumerateObject())
-                metadata[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                metadata[JsonFields.Name(property, "a key of 'meta'")] = property.Value.ValueKind == JsonValueKind.String ? JsonFields.AsString(property.Value, $"field 'meta.{property.Name}'") : property.Value.GetRawText();
         }
 
         var relevant = new List<CharSpan>();
