@@ -84,6 +84,18 @@ public sealed class ReaderPropertyTests : IDisposable
     }
 
     [Fact]
+    public void LongDocJsonl_BlankTrainFile_IsAnErrorNamingIt()
+    {
+        // Regression: a blank train file gave "task Classification needs label names" from the trainer, naming no file.
+        var rng = new Random(1319);
+        for (var i = 0; i < 5; i++)
+        {
+            var path = Write("train.jsonl", new string([.. Enumerable.Range(0, rng.Next(12)).Select(_ => " \t\r\n"[rng.Next(4)])]));   // JSON's white space
+            Assert.Equal("train.jsonl: no examples: the file is empty or blank", Assert.Throws<DataFormatException>(() => LongDocJsonl.ReadDataset("t", path)).Message);
+        }
+    }
+
+    [Fact]
     public void LongDocJsonl_HugeLine_IsReadExactly()
     {
         var rng = new Random(1315);

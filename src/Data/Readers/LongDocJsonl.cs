@@ -50,6 +50,9 @@ public static class LongDocJsonl
     public static Dataset ReadDataset(string name, string trainPath, string? testPath = null, OnError onError = OnError.Fail)
     {
         var train = Read(trainPath, onError, out var trainLabelLists);
+        if (train.Items.Count == 0)
+            throw new DataFormatException(new DataIssue(trainPath, null, null,
+                train.Skipped.Count == 0 ? "no examples: the file is empty or blank" : $"no examples: all {train.Skipped.Count} records were skipped"));
         var testLabelLists = false;
         var test = testPath is null ? new ReadResult<LongDocExample>([], []) : Read(testPath, onError, out testLabelLists);
         var all = train.Items.Concat(test.Items).ToList();
