@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CogLtx.Nn;
 using CogLtx.Tensors;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Baselines;
 
@@ -113,7 +114,7 @@ public sealed class BaselineTrainer
         var statePath = Path.Combine(dir, StateFile);
         try
         {
-            state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath), Json)
+            state = JsonSerializer.Deserialize<TrainerState>(Utf8Input.ReadFile(statePath), Json)
                 ?? throw new InvalidDataException($"{statePath}: empty training state");
         }
         catch (JsonException e)

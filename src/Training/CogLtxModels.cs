@@ -8,6 +8,7 @@ using CogLtx.Tensors;
 using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tokenization;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Training;
 
@@ -165,7 +166,7 @@ public sealed class CogLtxModels
         CogLtxManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<CogLtxManifest>(File.ReadAllText(manifestPath), CogLtxManifest.Json)
+            manifest = JsonSerializer.Deserialize<CogLtxManifest>(Utf8Input.ReadFile(manifestPath), CogLtxManifest.Json)
                 ?? throw new InvalidDataException($"{manifestPath}: empty manifest");
         }
         catch (JsonException e)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CogLtx.Nn;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Training;
 
@@ -41,7 +42,7 @@ public sealed partial class JointTrainer
         TrainingState restored;
         try
         {
-            restored = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(path), CogLtxManifest.Json)
+            restored = JsonSerializer.Deserialize<TrainingState>(Utf8Input.ReadFile(path), CogLtxManifest.Json)
                 ?? throw new InvalidDataException($"{path}: empty training state");
         }
         catch (JsonException e)

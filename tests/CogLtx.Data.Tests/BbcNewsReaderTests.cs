@@ -21,7 +21,7 @@ public sealed class BbcNewsReaderTests
     {
         var path = TestPaths.Sample("bbc-sample.tar.gz");
         var error = Assert.Throws<DataFormatException>(() => BbcNewsReader.Read(path, latin1Fallback: false));
-        Assert.Equal("bbc-sample.tar.gz!bbc/sport/002.txt:3: invalid UTF-8 byte 0xA3 at column 16 (expected UTF-8 text; is the file Latin-1?)", error.Message);
+        Assert.Equal("bbc-sample.tar.gz!bbc/sport/002.txt:3: invalid UTF-8 byte 0xA3 at byte offset 33 (line 3, column 16); expected UTF-8 text (is the file Latin-1?)", error.Message);
 
         var skipped = BbcNewsReader.Read(path, latin1Fallback: false, onError: OnError.Skip);
         Assert.Equal(3, skipped.Train.Count + skipped.Test.Count);

@@ -27,7 +27,7 @@ public sealed class JsonRecordsTests
         Assert.Equal([(1L, 1), (3L, 3), (7L, 6)], records);
         Assert.Equal([2L, 4L, 5L], sink.Skipped.Select(i => i.Line!.Value));
         Assert.StartsWith("invalid JSON at column", sink.Skipped[0].Problem);
-        Assert.Equal("invalid UTF-8 byte 0xE9 at column 11 (expected UTF-8 text; is the file Latin-1?)", sink.Skipped[1].Problem);
+        Assert.Equal("invalid UTF-8 byte 0xE9 at byte offset 35 (line 4, column 11); expected UTF-8 text (is the file Latin-1?)", sink.Skipped[1].Problem);
         Assert.Equal("expected a JSON object, found Array", sink.Skipped[2].Problem);
     }
 

@@ -56,7 +56,7 @@ internal static class ExperimentCommand
             Console.Error.WriteLine("experiment: interrupted; run the same command again to resume (finished methods are kept, training resumes from its checkpoint)");
             return 130;
         }
-        catch (Exception e) when (e is ExperimentConfigException or IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ExperimentConfigException or IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or Data.DataFormatException)
         {
             Console.Error.WriteLine($"experiment: {e.Message}");
             return 1;

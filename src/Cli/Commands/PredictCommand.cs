@@ -32,7 +32,7 @@ internal static class PredictCommand
                 if (ms is <= 0) throw new ArgumentException($"--time-budget-ms must be positive, got {ms}");
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!,
                     new PipelineOptions { TimeBudget = ms is { } b ? TimeSpan.FromMilliseconds(b) : null });
-                using var input = new StringReader(Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));
+                using var input = new StringReader(Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));
                 return Run(pipeline, input, Console.Out, parseResult.GetValue(trace), cancellationToken);
             }
             catch (OperationCanceledException)

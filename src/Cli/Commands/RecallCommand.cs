@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using CogLtx.MemRecall;
 using CogLtx.Reasoner;
 using CogLtx.Text.Documents;
@@ -31,7 +32,7 @@ internal static class RecallCommand
             try
             {
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!);
-                var document = Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
+                var document = Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
                 return Run(pipeline, document, parseResult.GetValue(query), cancellationToken);
             }
             catch (OperationCanceledException)
@@ -126,7 +127,34 @@ internal static class RecallCommand
     private static string Snippet(Block b, string source)
     {
         if (b.Span.IsEmpty || b.Span.End > source.Length) return "";
-        var text = source[b.Span.Start..b.Span.End].ReplaceLineEndings(" ");
-        return text.Length <= Preview ? text : text[..(Preview - 1)] + "…";
+        return Printable(source.AsSpan(b.Span.Start, b.Span.Length));
+    }
+
+    /// <summary>
+    /// At most <see cref="Preview"/> code points of <paramref name="text"/> for a table cell, cut between code points;
+    /// white space and control characters print as spaces, and format, combining, private-use and unassigned
+    /// characters and lone surrogates as '?': Spectre's cell-width table throws IndexOutOfRangeException on some of
+    /// them (found by the input property tests).
+    /// </summary>
+    internal static string Printable(ReadOnlySpan<char> text)
+    {
+        var builder = new StringBuilder();
+        var count = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (count == Preview - 1)
+            {
+                builder.Append('…');
+                break;
+            }
+            var category = Rune.GetUnicodeCategory(rune);
+            if (Rune.IsWhiteSpace(rune) || Rune.IsControl(rune)) builder.Append(' ');
+            else if (rune == Rune.ReplacementChar || category is UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+                     or UnicodeCategory.OtherNotAssigned or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.SpacingCombiningMark)
+                builder.Append('?');
+            else builder.Append(rune.ToString());
+            count++;
+        }
+        return builder.ToString();
     }
 }

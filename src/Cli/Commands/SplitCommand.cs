@@ -41,7 +41,7 @@ internal static class SplitCommand
             try
             {
                 var loaded = TokenizerLoader.Load(parseResult.GetValue(tokenizer)!);
-                var text = Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
+                var text = Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
                 var options = CogLtxOptions.Default with { BlockSize = size };
                 // Mode D streams: blocks are written as the DP fixes them, so a document of any length splits in
                 // memory bounded by the text and a piece of it (DpSplitter.Spans gives the same blocks as Split).

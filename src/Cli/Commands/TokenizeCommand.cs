@@ -24,7 +24,7 @@ internal static class TokenizeCommand
             try
             {
                 var loaded = TokenizerLoader.Load(parseResult.GetValue(tokenizer)!);
-                using var input = new StringReader(Data.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));
+                using var input = new StringReader(Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));
                 using var output = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
                 JsonlTokenization.Run(loaded, input, output, parseResult.GetValue(maxLength));
                 return 0;

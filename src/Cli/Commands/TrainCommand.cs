@@ -103,7 +103,7 @@ internal static class TrainCommand
                 return 3;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException or UnauthorizedAccessException
-                                          or NotSupportedException)
+                                          or NotSupportedException or Data.DataFormatException)
             {
                 Console.Error.WriteLine($"train: {e.Message}");
                 return 1;

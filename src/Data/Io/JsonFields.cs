@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Data;
 
@@ -23,8 +24,24 @@ internal static class JsonFields
 
     public static JsonElement RequiredArray(JsonElement obj, string name) => AsArray(Required(obj, name), $"field '{name}'");
 
-    public static string AsString(JsonElement value, string what) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Wrong(what, "a string", value);
+    public static string AsString(JsonElement value, string what)
+    {
+        if (value.ValueKind != JsonValueKind.String) throw Wrong(what, "a string", value);
+        return JsonText.TryGetString(value, out var text) ? text : throw new FieldException(JsonText.LoneSurrogate(what));
+    }
+
+    /// <summary>A property's name; an error when the name escapes a lone surrogate.</summary>
+    public static string Name(JsonProperty property, string what)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new FieldException(JsonText.LoneSurrogate(what));
+        }
+    }
 
     public static JsonElement AsArray(JsonElement value, string what) =>
         value.ValueKind == JsonValueKind.Array ? value : throw Wrong(what, "a list", value);

@@ -40,12 +40,13 @@ internal static class JsonRecords
         while (scanner.Peek() >= 0)
         {
             var lineNumber = scanner.Line;
+            var lineOffset = scanner.Offset;
             line.Clear();
             int b;
             while ((b = scanner.Next()) >= 0 && b != '\n') line.Add((byte)b);
             if (line.Count > 0 && line[^1] == '\r') line.RemoveAt(line.Count - 1);
             if (line.TrueForAll(c => c is (byte)' ' or (byte)'\t')) continue;
-            using var document = Parse(path, line.ToArray(), lineNumber, sink);
+            using var document = Parse(path, line.ToArray(), lineOffset, lineNumber, sink);
             if (document is not null) yield return new JsonRecord(index, lineNumber, document.RootElement);
             index++;
         }
@@ -73,12 +74,13 @@ internal static class JsonRecords
                 yield break;
             }
             var startLine = scanner.Line;
+            var startOffset = scanner.Offset;
             if (!scanner.CaptureValue(element))
             {
                 sink.Report(new DataIssue(path, null, scanner.Line, $"file ends inside element #{index} that starts at line {startLine} (truncated JSON?)"));
                 yield break;
             }
-            using (var document = Parse(path, element.ToArray(), startLine, sink))
+            using (var document = Parse(path, element.ToArray(), startOffset, startLine, sink))
             {
                 if (document is not null) yield return new JsonRecord(index, startLine, document.RootElement);
             }
@@ -95,12 +97,11 @@ internal static class JsonRecords
     }
 
     /// <summary>Parses one element; reports and returns null when it is not valid UTF-8, not JSON, or not an object.</summary>
-    private static JsonDocument? Parse(string path, byte[] bytes, long firstLine, IssueSink sink)
+    private static JsonDocument? Parse(string path, byte[] bytes, long firstOffset, long firstLine, IssueSink sink)
     {
         if (!Utf8.IsValid(bytes))
         {
-            var (line, problem) = TextDecoding.DescribeInvalidUtf8(bytes, firstLine);
-            sink.Report(new DataIssue(path, null, line, problem));
+            sink.Report(TextDecoding.InvalidUtf8(path, null, bytes, firstOffset, firstLine));
             return null;
         }
         JsonDocument document;
@@ -137,6 +138,9 @@ internal static class JsonRecords
         /// <summary>1-based line of the next byte.</summary>
         public long Line { get; private set; } = 1;
 
+        /// <summary>0-based byte offset of the next byte in the file.</summary>
+        public long Offset { get; private set; }
+
         public int Peek()
         {
             if (position == length && !Fill()) return -1;
@@ -148,6 +152,7 @@ internal static class JsonRecords
             var b = Peek();
             if (b < 0) return -1;
             position++;
+            Offset++;
             if (b == '\n') Line++;
             return b;
         }

@@ -1,41 +1,22 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Unicode;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Data;
 
-/// <summary>Byte → text decoding with errors that say where the bad byte is.</summary>
+/// <summary>Byte → text decoding for the data readers: strict UTF-8 through <see cref="Utf8Input"/>, or Latin-1 where a data set is Latin-1.</summary>
 internal static class TextDecoding
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Latin-1 (ISO-8859-1): every byte is the code point of the same value, so decoding never fails (20 Newsgroups, spec §7).</summary>
     public static string Latin1(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 
-    /// <summary>Strict UTF-8 (a leading byte-order mark is dropped); null when the bytes are not valid UTF-8.</summary>
-    public static string? TryUtf8(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
-        return Utf8.IsValid(bytes) ? StrictUtf8.GetString(bytes) : null;
-    }
-
     /// <summary>
-    /// Describes the first invalid UTF-8 sequence: <c>invalid UTF-8 byte 0xA3 at line 4, column 17 (expected UTF-8 text)</c>,
-    /// with the line counted from <paramref name="firstLine"/>.
+    /// The issue for bytes that are not UTF-8, at the line of the first bad byte:
+    /// <c>invalid UTF-8 byte 0xA3 at byte offset 57 (line 3, column 16); expected UTF-8 text (is the file Latin-1?)</c>.
+    /// <paramref name="firstOffset"/> and <paramref name="firstLine"/> place the bytes in their file.
     /// </summary>
-    public static (long Line, string Problem) DescribeInvalidUtf8(ReadOnlySpan<byte> bytes, long firstLine = 1)
+    public static DataIssue InvalidUtf8(string file, string? entry, ReadOnlySpan<byte> bytes, long firstOffset = 0, long firstLine = 1)
     {
-        var offset = 0;
-        while (offset < bytes.Length)
-        {
-            var status = Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed);
-            if (status != OperationStatus.Done) break;
-            offset += consumed;
-        }
-        if (offset >= bytes.Length) return (firstLine, "valid UTF-8");
-        var before = bytes[..offset];
-        var line = firstLine + before.Count((byte)'\n');
-        var column = offset - (before.LastIndexOf((byte)'\n') + 1) + 1;
-        return (line, $"invalid UTF-8 byte 0x{bytes[offset]:X2} at column {column} (expected UTF-8 text; is the file Latin-1?)");
+        var error = Utf8Input.FindError(bytes, firstOffset, firstLine) ?? throw new ArgumentException("the bytes are valid UTF-8", nameof(bytes));
+        return new DataIssue(file, entry, error.Line, $"{error}; expected UTF-8 text (is the file Latin-1?)");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CogLtx.Text.Input;
 using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
@@ -29,12 +30,11 @@ public static partial class BbcNewsReader
         {
             var match = EntryPattern().Match(entry.Name);
             if (!match.Success) continue;
-            var text = TextDecoding.TryUtf8(entry.Data);
+            var text = Utf8Input.TryDecode(entry.Data);
             if (text is null && latin1Fallback) text = TextDecoding.Latin1(entry.Data);
             if (text is null)
             {
-                var (line, problem) = TextDecoding.DescribeInvalidUtf8(entry.Data);
-                sink.Report(new DataIssue(archivePath, entry.Name, line, problem));
+                sink.Report(TextDecoding.InvalidUtf8(archivePath, entry.Name, entry.Data));
                 continue;
             }
             text = text.Replace("\r\n", "\n").TrimEnd();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tasks;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Data;
 
@@ -36,7 +37,7 @@ public static class HotpotQaReader
             }
             catch (FieldException e)
             {
-                var id = record.Element.TryGetProperty("_id", out var v) && v.ValueKind == JsonValueKind.String ? $" (_id {v.GetString()})" : "";
+                var id = record.Element.TryGetProperty("_id", out var v) && v.ValueKind == JsonValueKind.String && JsonText.TryGetString(v, out var idText) ? $" (_id {idText})" : "";
                 sink.Report(new DataIssue(path, null, record.Line, $"HotpotQA element #{record.Index}{id}: {e.Message}"), e);
             }
             if (example is not null) examples.Add(example);

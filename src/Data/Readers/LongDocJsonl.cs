@@ -50,6 +50,9 @@ public static class LongDocJsonl
     public static Dataset ReadDataset(string name, string trainPath, string? testPath = null, OnError onError = OnError.Fail)
     {
         var train = Read(trainPath, onError, out var trainLabelLists);
+        if (train.Items.Count == 0)
+            throw new DataFormatException(new DataIssue(trainPath, null, null,
+                train.Skipped.Count == 0 ? "no examples: the file is empty or blank" : $"no examples: all {train.Skipped.Count} records were skipped"));
         var testLabelLists = false;
         var test = testPath is null ? new ReadResult<LongDocExample>([], []) : Read(testPath, onError, out testLabelLists);
         var all = train.Items.Concat(test.Items).ToList();
@@ -163,7 +166,7 @@ public static class LongDocJsonl
         {
             if (meta.ValueKind != JsonValueKind.Object) throw new FieldException($"example {id}: field 'meta' must be an object, found {meta.ValueKind}");
             foreach (var property in meta.EnumerateObject())
-                metadata[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                metadata[JsonFields.Name(property, "a key of 'meta'")] = property.Value.ValueKind == JsonValueKind.String ? JsonFields.AsString(property.Value, $"field 'meta.{property.Name}'") : property.Value.GetRawText();
         }
 
         var relevant = new List<CharSpan>();

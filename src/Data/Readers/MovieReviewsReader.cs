@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CogLtx.Text.Input;
 using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
@@ -28,11 +29,10 @@ public static partial class MovieReviewsReader
         {
             var match = EntryPattern().Match(entry.Name);
             if (!match.Success) continue;
-            var text = TextDecoding.TryUtf8(entry.Data);
+            var text = Utf8Input.TryDecode(entry.Data);
             if (text is null)
             {
-                var (line, problem) = TextDecoding.DescribeInvalidUtf8(entry.Data);
-                sink.Report(new DataIssue(archivePath, entry.Name, line, problem));
+                sink.Report(TextDecoding.InvalidUtf8(archivePath, entry.Name, entry.Data));
                 continue;
             }
             var label = match.Groups[1].Value;

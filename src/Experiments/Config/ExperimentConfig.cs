@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Experiments.Config;
 
@@ -56,7 +57,16 @@ public sealed record ExperimentConfig
     public static ExperimentConfig Load(string path)
     {
         if (!File.Exists(path)) throw new ExperimentConfigException($"experiment config not found: {path}");
-        return Parse(File.ReadAllText(path), path);
+        string json;
+        try
+        {
+            json = Utf8Input.ReadFile(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ExperimentConfigException(e.Message, e);
+        }
+        return Parse(json, path);
     }
 
     /// <summary>Parses and validates config JSON; <paramref name="source"/> starts every error message.</summary>

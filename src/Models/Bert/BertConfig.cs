@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Models;
 
@@ -104,7 +105,7 @@ public sealed partial record BertConfig
         BertConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path), JsonOptions);
+            config = JsonSerializer.Deserialize<BertConfig>(Utf8Input.ReadFile(path), JsonOptions);
         }
         catch (JsonException e)
         {

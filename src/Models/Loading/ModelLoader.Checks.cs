@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CogLtx.Tensors;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Models;
 
@@ -75,10 +76,10 @@ public static partial class ModelLoader
         var txt = Path.Combine(dir, "vocab.txt");
         if (File.Exists(txt))
         {
-            var lines = File.ReadAllLines(txt);
+            var lines = Utf8Input.ReadFile(txt).Split('\n');
             var count = lines.Length;
-            // A final newline yields no extra line in ReadAllLines; a trailing blank line is not a token.
-            while (count > 0 && lines[count - 1].Length == 0) count--;
+            // A final newline yields an empty last piece; a trailing blank line is not a token (as TokenizerLoader reads it).
+            while (count > 0 && lines[count - 1].TrimEnd().Length == 0) count--;
             yield return (txt, count);
         }
         var json = Path.Combine(dir, "vocab.json");
@@ -87,7 +88,7 @@ public static partial class ModelLoader
             int count;
             try
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(json));
+                using var doc = JsonDocument.Parse(Utf8Input.ReadFile(json));
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{json}: expected a JSON object token → id");
                 count = doc.RootElement.EnumerateObject().Count();
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CogLtx.Nn;
 using CogLtx.Tensors;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Models;
 
@@ -155,10 +156,10 @@ public static partial class ModelLoader
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(index));
+            using var doc = JsonDocument.Parse(Utf8Input.ReadFile(index));
             if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"{index}: no \"weight_map\" object");
-            var shards = map.EnumerateObject().Select(p => p.Value.GetString() ?? throw new InvalidDataException($"{index}: weight_map.{p.Name} is not a file name"))
+            var shards = map.EnumerateObject().Select(p => (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : null) ?? throw new InvalidDataException($"{index}: weight_map.{p.Name} is not a file name"))
                 .Distinct().Order(StringComparer.Ordinal).Select(f => Path.Combine(dir, f)).ToList();
             foreach (var shard in shards)
                 if (!File.Exists(shard)) throw new FileNotFoundException($"{index}: names shard {Path.GetFileName(shard)}, which is not in {dir}", shard);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Models.Pretrained;
 
@@ -46,7 +47,7 @@ internal static partial class HuggingFaceCache
         var refMain = Path.Combine(repo, "refs", "main");
         if (File.Exists(refMain))
         {
-            var commit = File.ReadAllText(refMain).Trim();
+            var commit = Utf8Input.ReadFile(refMain).Trim();
             var snapshot = Path.Combine(snapshots, commit);
             if (commit.Length == 0 || commit.Contains('/') || commit.Contains('\\') || !Directory.Exists(snapshot))
                 throw new InvalidDataException($"{refMain} names snapshot \"{commit}\", which is not in {snapshots}");

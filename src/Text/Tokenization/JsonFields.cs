@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Text.Tokenization;
 
@@ -22,7 +23,7 @@ internal static class JsonFields
     {
         if (!parent.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? JsonText.GetString(value, $"{path}: {where}{key}")
             : throw new InvalidDataException($"{path}: {where}{key} must be a string, found {value.ValueKind}");
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Text.Tokenization;
 
@@ -71,10 +72,10 @@ public static class JsonlTokenization
             if (root.TryGetProperty("text_pair", out var pairElement) && pairElement.ValueKind != JsonValueKind.Null)
             {
                 pair = pairElement.ValueKind == JsonValueKind.String
-                    ? pairElement.GetString()
+                    ? JsonText.GetString(pairElement, $"line {lineNumber}: \"text_pair\"")
                     : throw new InvalidDataException($"line {lineNumber}: \"text_pair\" must be a string or null, found {pairElement.ValueKind}");
             }
-            return (text.GetString()!, pair);
+            return (JsonText.GetString(text, $"line {lineNumber}: \"text\""), pair);
         }
     }
 }

@@ -1,3 +1,4 @@
+using CogLtx.Text.Input;
 using System.Text.Json;
 
 namespace CogLtx.Text.Tokenization;
@@ -134,7 +135,9 @@ public static class TokenizerLoader
         if (!File.Exists(path)) throw new FileNotFoundException($"file not found: {path}", path);
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
+            var bytes = File.ReadAllBytes(path);
+            Utf8Input.Validate(bytes, path);
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException e)
         {
@@ -142,31 +145,14 @@ public static class TokenizerLoader
         }
     }
 
-    /// <summary>All lines, decoded as strict UTF-8; an invalid byte sequence is an error naming its line.</summary>
+    /// <summary>All lines, decoded as strict UTF-8 (<see cref="Utf8Input"/>); an invalid byte sequence is an error naming its offset and line.</summary>
     private static List<string> ReadLines(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"file not found: {path}", path);
-        var bytes = File.ReadAllBytes(path);
-        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        var lines = new List<string>();
-        var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-        while (start <= bytes.Length)
-        {
-            var newline = Array.IndexOf(bytes, (byte)'\n', start);
-            var end = newline < 0 ? bytes.Length : newline;
-            if (newline < 0 && start == bytes.Length) break;
-            var length = end - start;
-            if (length > 0 && bytes[end - 1] == (byte)'\r') length--;
-            try
-            {
-                lines.Add(strict.GetString(bytes, start, length));
-            }
-            catch (System.Text.DecoderFallbackException e)
-            {
-                throw new InvalidDataException($"{path} line {lines.Count + 1}: invalid UTF-8", e);
-            }
-            start = end + 1;
-        }
+        var text = Utf8Input.ReadFile(path);
+        var lines = new List<string>(text.Split('\n'));
+        if (lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        for (var i = 0; i < lines.Count; i++)
+            if (lines[i].EndsWith('\r')) lines[i] = lines[i][..^1];
         return lines;
     }
 }

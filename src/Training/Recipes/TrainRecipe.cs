@@ -4,6 +4,7 @@ using CogLtx.Splitter;
 using CogLtx.Text.Documents;
 using CogLtx.Training.Inference;
 using CogLtx.Training.Jobs;
+using CogLtx.Text.Input;
 
 namespace CogLtx.Training.Recipes;
 
@@ -62,7 +63,7 @@ public sealed record TrainRecipe
         if (!File.Exists(path)) throw new FileNotFoundException($"recipe file not found: {path}", path);
         try
         {
-            return JsonSerializer.Deserialize<TrainRecipe>(File.ReadAllText(path), StrictJson) ?? throw new InvalidDataException($"{path}: the recipe is null");
+            return JsonSerializer.Deserialize<TrainRecipe>(Utf8Input.ReadFile(path), StrictJson) ?? throw new InvalidDataException($"{path}: the recipe is null");
         }
         catch (JsonException e)
         {

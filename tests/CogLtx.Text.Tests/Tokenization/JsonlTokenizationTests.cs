@@ -41,6 +41,8 @@ public sealed class JsonlTokenizationTests
     [InlineData("[1, 2]", "line 1: expected a JSON object, found Array")]
     [InlineData("{\"text\": \"a\", \"text_pair\": 3}", "line 1: \"text_pair\" must be a string or null, found Number")]
     [InlineData("{\"text\": \"a\"}\n\n", "line 2: malformed JSON")]
+    [InlineData("{\"text\": \"a\\ud83d\"}", "line 1: \"text\" escapes a lone surrogate")]                        // was an InvalidOperationException
+    [InlineData("{\"text\": \"a\", \"text_pair\": \"\\udc00b\"}", "line 1: \"text_pair\" escapes a lone surrogate")]
     public void Run_MalformedLine_ThrowsNamingTheLine(string input, string message)
     {
         var e = Assert.Throws<InvalidDataException>(() => Run(input));

@@ -105,12 +105,12 @@ public sealed class TokenizerLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_VocabTxtWithInvalidUtf8_ThrowsNamingTheLine()
+    public void Load_VocabTxtWithInvalidUtf8_ThrowsNamingTheByteOffsetAndLine()
     {
         var folder = Folder("bad-utf8-uncased");
         var path = Path.Combine(folder, "vocab.txt");
         File.WriteAllBytes(path, [.. "[PAD]\n[UNK]\n"u8, 0xC3, 0x28, (byte)'\n']);
-        Assert.Contains($"{path} line 3: invalid UTF-8", Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder)).Message);
+        Assert.Equal($"{path}: invalid UTF-8 byte 0xC3 at byte offset 12 (line 3, column 1); the input must be UTF-8 text", Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder)).Message);
     }
 
     [Fact]

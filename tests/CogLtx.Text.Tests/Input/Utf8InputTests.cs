@@ -1,6 +1,8 @@
 using System.Text;
+using CogLtx.Tests.Shared;
+using CogLtx.Text.Input;
 
-namespace CogLtx.Data.Tests;
+namespace CogLtx.Text.Tests.Input;
 
 public sealed class Utf8InputTests
 {
@@ -40,6 +42,21 @@ public sealed class Utf8InputTests
             {
                 Assert.StartsWith("stdin: invalid UTF-8 byte 0x", e.Message);
             }
+        }
+    }
+
+    [Fact]
+    public void RandomUnicode_RoundTrips_AndOneBadSequenceIsNamedAtItsExactOffset()
+    {
+        var rng = new Random(1304);
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var text = RandomInputs.Unicode(rng, 60);
+            var expected = text.StartsWith('\uFEFF') ? text[1..] : text;   // a leading byte-order mark is dropped
+            Assert.Equal(expected, Utf8Input.Decode(Encoding.UTF8.GetBytes(text), "x"));
+            var (bytes, offset) = RandomInputs.Corrupt(rng, text);
+            var error = Assert.Throws<InvalidDataException>(() => Utf8Input.Decode(bytes, "doc.txt"));
+            Assert.StartsWith($"doc.txt: invalid UTF-8 byte 0x{bytes[offset]:X2} at byte offset {offset} (line {1 + bytes[..offset].Count(b => b == '\n')}, ", error.Message);
         }
     }
 }
