@@ -36,6 +36,9 @@ public abstract class HeadModel : Module, IHfModel
     /// <summary>The dropout stream shared with the encoder.</summary>
     private protected Rng Rng { get; }
 
+    /// <summary>The same dropout stream, for trainers that checkpoint its state.</summary>
+    public Rng DropoutRng => Rng;
+
     public string Architecture => EncoderFactory.ArchitectureName(Config.ModelType, Task);
 
     Module IHfModel.Module => this;
