@@ -117,7 +117,11 @@ internal static class PretrainCommand
 
         public void Report(PretrainProgress p)
         {
-            firstStep ??= p.Step;
+            if (firstStep is null)
+            {
+                firstStep = p.Step;
+                clock.Restart();
+            }
             if (p.HeldOut is { } h)
             {
                 CliConsole.Log(Inv($"[{DateTime.Now:HH:mm:ss}] step {p.Step}/{p.Steps} held-out loss {h.Loss:0.0000} accuracy {h.Accuracy:0.0000}"));
@@ -126,7 +130,7 @@ internal static class PretrainCommand
             var percent = (int)(100L * p.Step / Math.Max(1, p.Steps));
             if (percent == lastPercent && p.Step != p.Steps) return;
             lastPercent = percent;
-            var done = p.Step - firstStep.Value + 1;
+            var done = p.Step - firstStep.Value;
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / Math.Max(1, done) * (p.Steps - p.Step));
             CliConsole.Log(Inv($"[{DateTime.Now:HH:mm:ss}] {percent,3}% step {p.Step}/{p.Steps} epoch {p.Epoch + 1} loss {p.Loss:0.0000} lr {p.LearningRate:0.###e0} ETA {eta:hh\\:mm\\:ss}"));
         }

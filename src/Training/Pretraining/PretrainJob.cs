@@ -39,11 +39,11 @@ public static class PretrainJob
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(log);
         var options = request.Options.Validate();
+        var files = CorpusReader.Files(request.Corpus);
         var (model, tokenizerDir) = CreateModel(request, log);
         var tokenizer = TokenizerLoader.Load(tokenizerDir);
         if (tokenizer.VocabSize != model.Config.VocabSize)
             throw new InvalidDataException($"{tokenizerDir}: the tokenizer has {tokenizer.VocabSize} ids, the model's vocab_size is {model.Config.VocabSize}");
-        var files = CorpusReader.Files(request.Corpus);
         log($"pretrain: packing {files.Count} corpus file(s) into {options.MaxLength}-token sequences");
         var corpus = PackedCorpus.Build(CorpusReader.Read(files, request.TextField), tokenizer, options.MaxLength, options.HeldOutFraction);
         log($"pretrain: {corpus.Documents} documents; {corpus.Train.Count} training and {corpus.HeldOut.Count} held-out sequences");
