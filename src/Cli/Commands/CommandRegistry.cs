@@ -11,6 +11,7 @@ internal static class CommandRegistry
         SplitCommand.Create(),
         DataCommand.Create(),
         TrainCommand.Create(),
+        PretrainCommand.Create(),
         PredictCommand.Create(),
         RecallCommand.Create(),
         ExperimentCommand.Create(),

@@ -39,6 +39,9 @@ public abstract class HeadModel : Module, IHfModel
     /// <summary>The dropout stream shared with the encoder.</summary>
     private protected Rng Rng { get; }
 
+    /// <summary>The same dropout stream, for trainers that checkpoint its state.</summary>
+    public Rng DropoutRng => Rng;
+
     /// <inheritdoc/>
     public string Architecture => EncoderFactory.ArchitectureName(Config.ModelType, Task);
 

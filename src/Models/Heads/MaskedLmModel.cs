@@ -59,11 +59,22 @@ public sealed class MaskedLmModel : HeadModel
         ["cls.predictions.decoder.weight", "cls.predictions.decoder.bias", "lm_head.decoder.weight", "lm_head.decoder.bias"];
 
     /// <summary>logits (B, T, V).</summary>
-    public Tensor Forward(EncoderInput input)
+    public Tensor Forward(EncoderInput input) => Predict(Encoder.Forward(input));
+
+    /// <summary>
+    /// logits (P, V) at the flattened positions b·T + t of <paramref name="positions"/> only. The head acts on each position
+    /// alone, so these rows equal <see cref="Forward"/>'s, and the MLM loss over the masked positions is the same; the
+    /// vocabulary projection (V·H per position, the largest matrix of a small model) is done for the ~15% that have labels.
+    /// </summary>
+    public Tensor ForwardAt(EncoderInput input, int[] positions)
     {
-        var x = LayerNorm.Forward(Activation.Apply(activation, Dense.Forward(Encoder.Forward(input))));
-        return Ops.Linear(x, DecoderWeight, DecoderBias);
+        ArgumentNullException.ThrowIfNull(positions);
+        var hidden = Encoder.Forward(input);
+        return Predict(Ops.IndexSelect(Ops.Reshape(hidden, -1, hidden.Dim(-1)), 0, positions));
     }
+
+    private Tensor Predict(Tensor hidden) =>
+        Ops.Linear(LayerNorm.Forward(Activation.Apply(activation, Dense.Forward(hidden))), DecoderWeight, DecoderBias);
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Run(EncoderInput input) =>

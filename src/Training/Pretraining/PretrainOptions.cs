@@ -1,0 +1,70 @@
+namespace CogLtx.Training.Pretraining;
+
+/// <summary>
+/// Masked-LM pre-training settings. Defaults follow BERT/RoBERTa where a small CPU budget allows: 512-token packed
+/// sequences, AdamW (β 0.9/0.999, ε 1e-8 as torch; weight decay 0.01 without biases and LayerNorm weights), linear warm-up
+/// over <see cref="WarmupFraction"/> of the steps then linear decay to 0 (transformers'
+/// <c>get_linear_schedule_with_warmup</c>), global-norm clipping at 1.
+/// </summary>
+public sealed record PretrainOptions
+{
+    public int MaxLength { get; init; } = 512;
+
+    /// <summary>Sequences per forward pass.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Micro-batches per optimizer step.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+
+    public double LearningRate { get; init; } = 1e-4;
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    public double WarmupFraction { get; init; } = 0.06;
+
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>Optimizer steps of the whole run (the schedule's length); 0: <see cref="Epochs"/> passes over the training sequences.</summary>
+    public int Steps { get; init; }
+
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Held-out evaluation every this many steps (and before the first and after the last); 0: only those two.</summary>
+    public int EvalEverySteps { get; init; } = 50;
+
+    /// <summary>At most this many held-out sequences are evaluated (the first ones, with fixed masks).</summary>
+    public int EvalSequences { get; init; } = 64;
+
+    /// <summary>Share of the corpus documents held out from training.</summary>
+    public double HeldOutFraction { get; init; } = 0.02;
+
+    public int CheckpointEverySteps { get; init; } = 100;
+
+    /// <summary>Stop (with a checkpoint) once the run has taken this many steps; 0: run to the end.</summary>
+    public int StopAfterSteps { get; init; }
+
+    /// <summary>Seed of the masks, the sequence order and (for a fresh model) the initialisation.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    public MaskingOptions Masking { get; init; } = new();
+
+    public PretrainOptions Validate()
+    {
+        static void Positive(int value, string name)
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(name, value, $"{name} must be ≥ 1");
+        }
+        Positive(MaxLength - 2, "max length − 2");
+        Positive(BatchSize, nameof(BatchSize));
+        Positive(AccumulationSteps, nameof(AccumulationSteps));
+        Positive(Epochs, nameof(Epochs));
+        Positive(EvalSequences, nameof(EvalSequences));
+        if (Steps < 0 || EvalEverySteps < 0 || CheckpointEverySteps < 0 || StopAfterSteps < 0)
+            throw new ArgumentOutOfRangeException(nameof(Steps), "steps, eval-every, checkpoint-every and stop-after must be ≥ 0");
+        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be > 0");
+        if (!(WarmupFraction is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "warm-up fraction must be in [0, 1]");
+        if (!(HeldOutFraction is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(HeldOutFraction), HeldOutFraction, "held-out fraction must be in (0, 1)");
+        Masking.Validate();
+        return this;
+    }
+}
