@@ -7,6 +7,7 @@ set -euo pipefail
 conf=/etc/slurm/slurm.conf
 state=/var/lib/cogltx-slurm
 fail() { echo "slurm/start: $*" >&2; exit 1; }
+running() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 [ "$(id -u)" -eq 0 ] || fail "must run as root (installs packages, writes /etc/slurm and /etc/munge, starts daemons)"
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null || ! command -v sbatch >/dev/null; then
@@ -25,7 +26,7 @@ if [ ! -s /etc/munge/munge.key ]; then
 fi
 chown munge:munge /etc/munge/munge.key /etc/munge /var/log/munge /var/lib/munge /run/munge
 chmod 400 /etc/munge/munge.key
-if ! pgrep -x munged >/dev/null; then
+if ! running /run/munge/munged.pid; then
   runuser -u munge -- munged --force || fail "munged did not start (see /var/log/munge/munged.log)"
 fi
 munge -n | unmunge >/dev/null 2>&1 || fail "munge cannot encode and decode a credential (see /var/log/munge/munged.log)"
@@ -62,8 +63,8 @@ PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 mv "$conf.tmp" "$conf"
 
-pgrep -x slurmctld >/dev/null || slurmctld || fail "slurmctld did not start (see /var/log/slurm/slurmctld.log)"
-pgrep -x slurmd >/dev/null || slurmd || fail "slurmd did not start (see /var/log/slurm/slurmd.log)"
+running /run/cogltx-slurmctld.pid || slurmctld || fail "slurmctld did not start (see /var/log/slurm/slurmctld.log)"
+running /run/cogltx-slurmd.pid || slurmd || fail "slurmd did not start (see /var/log/slurm/slurmd.log)"
 for _ in $(seq 1 30); do
   if sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
     echo "slurm/start: running on $host ($cpus CPUs, ${mem} MB)"; exit 0
