@@ -12,6 +12,7 @@ internal static class CommandRegistry
         DataCommand.Create(),
         TrainCommand.Create(),
         PredictCommand.Create(),
+        PredictMergeCommand.Create(),
         RecallCommand.Create(),
         ExperimentCommand.Create(),
         EncodeCommand.Create(),
