@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#SBATCH --job-name=tiny-grid-cells
+#SBATCH --job-name=slurm-quick-grid-cells
 #SBATCH --chdir='/work/wt-slurm'
 #SBATCH --cpus-per-task=1
 #SBATCH --mem=1G

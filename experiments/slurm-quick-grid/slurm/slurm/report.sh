@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#SBATCH --job-name=tiny-grid-report
+#SBATCH --job-name=slurm-quick-grid-report
 #SBATCH --chdir='/work/wt-slurm'
 #SBATCH --cpus-per-task=1
 #SBATCH --mem=1G
