@@ -8,7 +8,8 @@ namespace CogLtx.Cli.Tests;
 /// <summary>
 /// A 2 × 2 quick grid (CogLTX and head truncation × seeds 1 and 2) submitted to a real single-node Slurm with
 /// <c>--slurm --submit</c>, merged by the afterok report job, and compared with the same grid run here. Slurm is
-/// started by scripts/slurm/start.sh when it is not running; when it cannot be, the test fails saying why.
+/// started by scripts/slurm/start.sh when it is not running; when it cannot be, the test fails saying why. A grid with
+/// a failing cell runs the afternotok report instead, which names the cell.
 /// </summary>
 public sealed partial class SlurmGridTests
 {
@@ -57,6 +58,31 @@ public sealed partial class SlurmGridTests
                 Assert.True(JsonNode.DeepEquals(local["cells"]![i]![field], merged["cells"]![i]![field]), $"cell {i} {field}: local {local["cells"]![i]![field]?.ToJsonString()}, slurm {merged["cells"]![i]![field]?.ToJsonString()}");
         Assert.True(JsonNode.DeepEquals(local["summary"], merged["summary"]), $"summary: local {local["summary"]!.ToJsonString()}, slurm {merged["summary"]!.ToJsonString()}");
         Assert.True(File.Exists(Path.Combine(dir.File("slurm"), "runs", "synthetic-cls", "scratch", "seed-2", "results.md")));
+    }
+
+    [Fact]
+    public void SubmittedGrid_WithAFailingCell_RunsTheFailureReport_WhichNamesTheCell()
+    {
+        EnsureSlurm();
+        using var dir = new TempDir();
+        var config = JsonNode.Parse(Grid)!.AsObject();
+        config["methods"] = new JsonArray("head");
+        config["grid"] = JsonNode.Parse("""{ "seeds": [1], "datasets": ["synthetic-cls", "hyperpartisan"] }""");
+        File.WriteAllText(dir.File("grid.json"), config.ToJsonString());
+
+        var submitted = Cli.Ok(Cli.Run(null, "experiment", dir.File("grid.json"), "--out", dir.File("out"), "--data-dir", dir.File("no-data"),
+            "--slurm", "--submit", "--mem", "1G", "--time", "10"));
+        var ids = JobIds().Match(submitted.Stdout);
+        Assert.True(ids.Success, $"no job ids on stdout\n{submitted}");
+        WaitFor([ids.Groups[1].Value, ids.Groups[2].Value, ids.Groups[3].Value], dir.File("out"));
+
+        Assert.Equal("CANCELLED", JobState(ids.Groups[2].Value));
+        Assert.Equal("FAILED", JobState(ids.Groups[3].Value));
+        var merged = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "results.json")))!;
+        Assert.Equal(1, merged["failed_cells"]!.GetValue<int>());
+        Assert.Equal("done", merged["cells"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("failed", merged["cells"]![1]!["status"]!.GetValue<string>());
+        Assert.Contains("cell 1 (hyperpartisan / scratch / seed 1 / head): failed:", File.ReadAllText(Path.Combine(dir.File("out"), "results.md")));
     }
 
     /// <summary>Slurm answers sinfo with a usable node, or scripts/slurm/start.sh makes it so; else the test fails with the reason.</summary>
