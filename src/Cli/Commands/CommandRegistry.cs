@@ -13,6 +13,7 @@ internal static class CommandRegistry
         TrainCommand.Create(),
         PretrainCommand.Create(),
         PredictCommand.Create(),
+        PredictMergeCommand.Create(),
         RecallCommand.Create(),
         ExperimentCommand.Create(),
         EncodeCommand.Create(),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CogLtx.Experiments.Config;
+using CogLtx.Experiments.Grid;
 using CogLtx.Experiments.Runner;
 using Spectre.Console;
 
@@ -11,7 +12,8 @@ namespace CogLtx.Cli.Commands;
 /// configured baselines on one data set (<see cref="ExperimentRunner"/>), shows a progress bar per method and stage,
 /// writes results.json / results.csv / results.md and SVG plots into the output folder, and prints the comparison
 /// table. Run it again with the same --out to resume an interrupted run: finished methods are not re-run, a method
-/// cut off mid-training continues from its checkpoint.
+/// cut off mid-training continues from its checkpoint. A config with a <c>grid</c> section, or any of --cell, --merge,
+/// --slurm, runs as a grid (<see cref="ExperimentGridCommand"/>).
 /// </summary>
 internal static class ExperimentCommand
 {
@@ -21,23 +23,55 @@ internal static class ExperimentCommand
         var output = new Option<string>("--out") { Description = "Output folder (default: runs/<config name>, or runs/<config name>-quick with --quick)" };
         var dataDir = new Option<string>("--data-dir") { Description = "Data directory for real data sets (default: COGLTX_DATA, else ./data)" };
         var quick = new Option<bool>("--quick") { Description = "Shrink data, model and epochs for a smoke test (the config's quick_settings)" };
+        var cell = new Option<int?>("--cell") { Description = "Grid: run only cell I (0-based; the Slurm array task id), resuming what an earlier attempt left" };
+        var merge = new Option<bool>("--merge") { Description = "Grid: merge the cells' results (a failed or missing cell is named, exit 1)" };
+        var slurm = new Option<bool>("--slurm") { Description = "Grid: write OUT/slurm/ (sbatch array of cells, report job after it); shared file system assumed" };
+        var submit = new Option<bool>("--submit") { Description = "With --slurm: submit with sbatch and print the job ids" };
+        var partition = new Option<string>("--partition") { Description = "With --slurm: Slurm partition" };
+        var time = new Option<string>("--time") { Description = "With --slurm: time limit per task (e.g. 02:00:00)" };
+        var cpus = new Option<int?>("--cpus") { Description = "With --slurm: CPUs per task (default 1; the task's compute threads)" };
+        var mem = new Option<string>("--mem") { Description = "With --slurm: memory per task (e.g. 4G)" };
+        var maxParallel = new Option<int?>("--max-parallel") { Description = "With --slurm: at most K cells at once" };
         var command = new Command("experiment", "Train and evaluate CogLTX against truncation, sliding-window and Longformer baselines");
         command.Arguments.Add(config);
-        command.Options.Add(output);
-        command.Options.Add(dataDir);
-        command.Options.Add(quick);
+        foreach (var option in new Option[] { output, dataDir, quick, cell, merge, slurm, submit, partition, time, cpus, mem, maxParallel }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => Task.Run(() =>
-            Run(parseResult.GetValue(config)!, parseResult.GetValue(output), parseResult.GetValue(dataDir), parseResult.GetValue(quick), cancellationToken), CancellationToken.None));
+        {
+            GridRequest? Request() => Grid(parseResult.GetValue(cell), parseResult.GetValue(merge), parseResult.GetValue(slurm), parseResult.GetValue(submit), new SlurmOptions
+            {
+                Partition = parseResult.GetValue(partition),
+                Time = parseResult.GetValue(time),
+                Cpus = parseResult.GetValue(cpus) ?? 1,
+                Memory = parseResult.GetValue(mem),
+                MaxParallel = parseResult.GetValue(maxParallel),
+            }, parseResult.GetValue(cpus) is not null);
+            return Run(parseResult.GetValue(config)!, parseResult.GetValue(output), parseResult.GetValue(dataDir), parseResult.GetValue(quick), Request, cancellationToken);
+        }, CancellationToken.None));
         return command;
     }
 
-    private static int Run(string configPath, string? outDir, string? dataDir, bool quick, CancellationToken cancellationToken)
+    /// <summary>The grid flags, checked for combinations that mean nothing; null when none is given.</summary>
+    private static GridRequest? Grid(int? cell, bool merge, bool slurm, bool submit, SlurmOptions options, bool cpusGiven)
+    {
+        var slurmOnly = options.Partition is not null || options.Time is not null || cpusGiven || options.Memory is not null || options.MaxParallel is not null || submit;
+        if (slurmOnly && !slurm) throw new ArgumentException("--submit, --partition, --time, --cpus, --mem and --max-parallel go with --slurm");
+        if ((cell is not null ? 1 : 0) + (merge ? 1 : 0) + (slurm ? 1 : 0) > 1) throw new ArgumentException("--cell, --merge and --slurm exclude each other");
+        return cell is null && !merge && !slurm ? null : new GridRequest(cell, merge, slurm, submit, options.Validate());
+    }
+
+    private static int Run(string configPath, string? outDir, string? dataDir, bool quick, Func<GridRequest?> gridRequest, CancellationToken cancellationToken)
     {
         try
         {
+            var request = gridRequest();
             var experiment = ExperimentConfig.Load(configPath);
             var isQuick = quick || experiment.Quick;
             outDir ??= Path.Combine("runs", Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) + (isQuick ? "-quick" : ""));
+            if (request is not null || experiment.Grid is not null)
+            {
+                IProgress<ExperimentProgress> progress = new LineProgress();
+                return ExperimentGridCommand.Run(configPath, experiment, outDir, dataDir, quick, request ?? new GridRequest(null, false, false, false, new SlurmOptions()), progress, cancellationToken);
+            }
             var runner = new ExperimentRunner(experiment, outDir, new RunnerOptions { DataDir = dataDir, Quick = quick });
             CliConsole.Log($"{runner.Config.Name}{(isQuick ? " (quick)" : "")}: {string.Join(", ", runner.Config.Methods)} → {Path.GetFullPath(outDir)}");
             var results = AnsiConsole.Profile.Capabilities.Interactive

@@ -11,7 +11,8 @@ namespace CogLtx.Cli.Commands;
 /// input line — <c>{"id": …, "question": …, "text": …}</c> for QA models, <c>{"id": …, "text": …}</c> for classifiers
 /// ("document" is accepted for "text") — and writes one result object per line, in input order: the answer or labels,
 /// the score, the key blocks with their character spans, whether the time-budget fallback was used, and the time taken.
-/// A malformed line is an error naming its line number.
+/// A malformed line is an error naming its line number. With <c>--shard I/N</c> only that shard's lines are predicted
+/// (<see cref="PredictShard"/>), each result tagged with its input <c>"line"</c>, for <c>cogltx predict-merge</c>.
 /// </summary>
 internal static class PredictCommand
 {
@@ -20,8 +21,10 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "Model folder: a training output (with checkpoint/) or a saved model directory", Required = true };
         var budget = new Option<double?>("--time-budget-ms") { Description = "Per-document time budget; on expiry answer by head truncation (reported)" };
         var trace = new Option<bool>("--trace") { Description = "Include MemRecall's per-step trace (blocks entered, fine scores, decayed)" };
+        var shard = new Option<string>("--shard") { Description = "Predict only shard I of N (I/N, 0-based: input lines I+1, I+1+N, …), results tagged with their line" };
         var command = new Command("predict", "Predict with a trained CogLTX model: JSONL documents on stdin, JSONL results on stdout");
         command.Options.Add(model);
+        command.Options.Add(shard);
         command.Options.Add(budget);
         command.Options.Add(trace);
         command.SetAction((parseResult, cancellationToken) => Task.Run(() =>
@@ -29,11 +32,12 @@ internal static class PredictCommand
             try
             {
                 var ms = parseResult.GetValue(budget);
+                var part = parseResult.GetValue(shard) is { } text ? PredictShard.Parse(text) : null;
                 if (ms is <= 0) throw new ArgumentException($"--time-budget-ms must be positive, got {ms}");
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!,
                     new PipelineOptions { TimeBudget = ms is { } b ? TimeSpan.FromMilliseconds(b) : null });
                 using var input = new StringReader(Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));
-                return Run(pipeline, input, Console.Out, parseResult.GetValue(trace), cancellationToken);
+                return Run(pipeline, input, Console.Out, parseResult.GetValue(trace), part, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -49,16 +53,17 @@ internal static class PredictCommand
         return command;
     }
 
-    internal static int Run(CogLtxPipeline pipeline, TextReader input, TextWriter output, bool withTrace, CancellationToken cancellationToken)
+    internal static int Run(CogLtxPipeline pipeline, TextReader input, TextWriter output, bool withTrace, PredictShard? shard, CancellationToken cancellationToken)
     {
         var lineNumber = 0;
         while (input.ReadLine() is { } line)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (string.IsNullOrWhiteSpace(line) || shard?.Takes(lineNumber) == false) continue;
             cancellationToken.ThrowIfCancellationRequested();
             var (id, question, text) = Parse(line, lineNumber);
             var result = new JsonObject { ["id"] = id };
+            if (shard is not null) result["line"] = lineNumber;
             if (pipeline.Setup.Task == ReasonerTask.SpanQa)
             {
                 if (question is null) throw new InvalidDataException($"stdin line {lineNumber}: this model answers questions, but the line has no \"question\"");

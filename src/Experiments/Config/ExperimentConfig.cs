@@ -43,6 +43,10 @@ public sealed record ExperimentConfig
     /// <summary>What <see cref="Quick"/> shrinks to.</summary>
     public QuickConfig QuickSettings { get; init; } = new();
 
+    /// <summary>Seeds, data sets and encoders to run the experiment over; null (left out of the JSON): a single run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public GridConfig? Grid { get; init; }
+
     internal static JsonSerializerOptions Json { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -103,6 +107,7 @@ public sealed record ExperimentConfig
         Baselines.Validate(errors);
         Evaluation.Validate(errors);
         QuickSettings.Validate(errors);
+        Grid?.Validate(errors);
         errors.Check(Methods.Count > 0, "methods", "must list at least one method");
         errors.Check(Training.Select == EpochSelection.Last || Dataset.ValidationCount > 0, "training.select",
             "\"best_validation\" needs a validation split (dataset.validation_count > 0)");

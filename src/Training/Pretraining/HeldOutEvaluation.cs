@@ -15,6 +15,7 @@ public sealed class HeldOutEvaluation
 {
     private readonly List<MlmBatch> batches = [];
 
+    /// <summary>Fixes the masks of the first <paramref name="count"/> held-out sequences (seeded), scored in batches of <paramref name="batchSize"/>.</summary>
     public HeldOutEvaluation(IReadOnlyList<PackedSequence> heldOut, MlmMasker masker, ulong seed, int count, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(heldOut);
@@ -30,8 +31,10 @@ public sealed class HeldOutEvaluation
         MaskedTokens = batches.Sum(b => b.Labels.Length);
     }
 
+    /// <summary>Masked tokens over the fixed held-out masks (the denominator of the loss and the accuracy).</summary>
     public int MaskedTokens { get; }
 
+    /// <summary>Held-out masked-token loss and accuracy of <paramref name="model"/> (eval mode) at optimizer step <paramref name="step"/>.</summary>
     public HeldOutPoint Evaluate(MaskedLmModel model, int step)
     {
         ArgumentNullException.ThrowIfNull(model);

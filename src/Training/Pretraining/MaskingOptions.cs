@@ -9,14 +9,19 @@ namespace CogLtx.Training.Pretraining;
 /// </summary>
 public sealed record MaskingOptions
 {
+    /// <summary>Share of the non-special tokens chosen for prediction (BERT: 0.15).</summary>
     public double Probability { get; init; } = 0.15;
 
+    /// <summary>Of the chosen tokens, the share replaced by [MASK] (BERT: 0.8).</summary>
     public double MaskFraction { get; init; } = 0.8;
 
+    /// <summary>Of the chosen tokens, the share replaced by a random token (BERT: 0.1); the rest are kept.</summary>
     public double RandomFraction { get; init; } = 0.1;
 
+    /// <summary>Choose whole words: every piece of a word is chosen with its first piece.</summary>
     public bool WholeWord { get; init; }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range; returns this.</summary>
     public MaskingOptions Validate()
     {
         if (!(Probability is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(Probability), Probability, "mask probability must be in (0, 1]");

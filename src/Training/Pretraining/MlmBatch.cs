@@ -8,6 +8,7 @@ namespace CogLtx.Training.Pretraining;
 /// </summary>
 public sealed record MlmBatch(EncoderInput Input, int[] Positions, int[] Labels)
 {
+    /// <summary>Pads the masked sequences of a micro-batch into ids, attention mask, labels and the flat positions that carry a label.</summary>
     public static MlmBatch Build(IReadOnlyList<PackedSequence> sequences, IReadOnlyList<MaskedSequence> masked)
     {
         ArgumentNullException.ThrowIfNull(sequences);

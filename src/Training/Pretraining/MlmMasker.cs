@@ -11,6 +11,7 @@ namespace CogLtx.Training.Pretraining;
 /// </summary>
 public sealed class MlmMasker
 {
+    /// <summary>Label of a position that is not predicted (Hugging Face's ignore index).</summary>
     public const int Ignore = -100;
 
     private readonly MaskingOptions options;
@@ -18,6 +19,7 @@ public sealed class MlmMasker
     private readonly int vocabSize;
     private readonly HashSet<int> special;
 
+    /// <summary>A masker for a vocabulary of <paramref name="vocabSize"/> ids whose [MASK] is <paramref name="maskId"/>; <paramref name="specialIds"/> are never chosen or drawn as random replacements.</summary>
     public MlmMasker(MaskingOptions options, int maskId, int vocabSize, IEnumerable<int> specialIds)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,6 +31,7 @@ public sealed class MlmMasker
         if (special.Count >= vocabSize) throw new ArgumentException("every vocabulary id is special: no random replacement possible", nameof(specialIds));
     }
 
+    /// <summary>The proportions this masker draws with.</summary>
     public MaskingOptions Options => options;
 
     /// <summary>

@@ -28,6 +28,7 @@ public sealed class MlmPretrainer
     private readonly string checkpointRoot;
     private readonly AdamW optimizer;
 
+    /// <summary>A pre-training run of <paramref name="model"/> that checkpoints under <paramref name="checkpointRoot"/> and resumes from it.</summary>
     public MlmPretrainer(MaskedLmModel model, MlmMasker masker, PretrainOptions options, string checkpointRoot)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -45,6 +46,7 @@ public sealed class MlmPretrainer
         ? options.Steps
         : options.Epochs * TrainingLoop.StepsFor((trainSequences + options.BatchSize - 1) / options.BatchSize, options.AccumulationSteps);
 
+    /// <summary>Trains (or resumes) for the configured epochs over the packed corpus, scoring the held-out split periodically; cancellation is observed between micro-batches and the last checkpoint stays valid.</summary>
     public PretrainResult Train(PackedCorpus corpus, IProgress<PretrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);

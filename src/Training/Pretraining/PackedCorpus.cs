@@ -26,18 +26,22 @@ public sealed class PackedCorpus
         Checksum = checksum;
     }
 
+    /// <summary>Training sequences ([CLS] tokens [SEP], packed across document boundaries).</summary>
     public IReadOnlyList<PackedSequence> Train { get; }
 
+    /// <summary>Held-out sequences, from whole documents that are never trained on.</summary>
     public IReadOnlyList<PackedSequence> HeldOut { get; }
 
     /// <summary>How often each vocabulary id occurs in the training sequences, special tokens and padding excluded (the unigram baseline).</summary>
     public IReadOnlyList<long> TrainTokenCounts { get; }
 
+    /// <summary>Documents read.</summary>
     public int Documents { get; }
 
     /// <summary>FNV-1a over every packed id of both splits: a resumed run checks it sees the same corpus.</summary>
     public ulong Checksum { get; }
 
+    /// <summary>Tokenizes and packs the documents into sequences of at most <paramref name="maxLength"/> tokens, holding out a <paramref name="heldOutFraction"/> of whole documents.</summary>
     public static PackedCorpus Build(IEnumerable<CorpusDocument> documents, ITokenizer tokenizer, int maxLength, double heldOutFraction)
     {
         ArgumentNullException.ThrowIfNull(documents);

@@ -12,10 +12,13 @@ namespace CogLtx.Training.Pretraining;
 /// </summary>
 public sealed record PretrainRequest(IReadOnlyList<string> Corpus, string OutDir, PretrainOptions Options)
 {
+    /// <summary>Continue this Hugging Face checkpoint (a folder or a pretrained name); null: from scratch with <see cref="Config"/>.</summary>
     public string? ModelDir { get; init; }
 
+    /// <summary>From scratch: mini, small or a config.json path.</summary>
     public string? Config { get; init; }
 
+    /// <summary>Vocabulary folder for a from-scratch model; null: the model's own.</summary>
     public string? TokenizerDir { get; init; }
 
     /// <summary>The JSONL field holding a document's text.</summary>
@@ -31,9 +34,11 @@ public sealed record PretrainRequest(IReadOnlyList<string> Corpus, string OutDir
 /// </summary>
 public static class PretrainJob
 {
+    /// <summary>The run summary written beside the checkpoint (options, corpus, held-out curve).</summary>
     public const string SummaryFile = "pretraining.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Reads and packs the corpus, builds or loads the model, trains, and writes the Hugging Face folder; <paramref name="log"/> receives one-line notes.</summary>
     public static PretrainResult Run(PretrainRequest request, IProgress<PretrainProgress>? progress, Action<string> log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

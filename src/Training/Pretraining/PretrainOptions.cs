@@ -8,6 +8,7 @@ namespace CogLtx.Training.Pretraining;
 /// </summary>
 public sealed record PretrainOptions
 {
+    /// <summary>Tokens per packed sequence, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; init; } = 512;
 
     /// <summary>Sequences per forward pass.</summary>
@@ -16,17 +17,22 @@ public sealed record PretrainOptions
     /// <summary>Micro-batches per optimizer step.</summary>
     public int AccumulationSteps { get; init; } = 1;
 
+    /// <summary>Peak AdamW learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;
 
+    /// <summary>AdamW weight decay (not on biases and LayerNorm).</summary>
     public double WeightDecay { get; init; } = 0.01;
 
+    /// <summary>Share of the steps with linear warm-up; linear decay to 0 after it.</summary>
     public double WarmupFraction { get; init; } = 0.06;
 
+    /// <summary>Gradient-norm clipping threshold (0: none).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
     /// <summary>Optimizer steps of the whole run (the schedule's length); 0: <see cref="Epochs"/> passes over the training sequences.</summary>
     public int Steps { get; init; }
 
+    /// <summary>Passes over the training sequences.</summary>
     public int Epochs { get; init; } = 1;
 
     /// <summary>Held-out evaluation every this many steps (and before the first and after the last); 0: only those two.</summary>
@@ -38,6 +44,7 @@ public sealed record PretrainOptions
     /// <summary>Share of the corpus documents held out from training.</summary>
     public double HeldOutFraction { get; init; } = 0.02;
 
+    /// <summary>Write a checkpoint every this many optimizer steps (and at the end).</summary>
     public int CheckpointEverySteps { get; init; } = 100;
 
     /// <summary>Stop (with a checkpoint) once the run has taken this many steps; 0: run to the end.</summary>
@@ -46,8 +53,10 @@ public sealed record PretrainOptions
     /// <summary>Seed of the masks, the sequence order and (for a fresh model) the initialisation.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>How tokens are chosen and replaced.</summary>
     public MaskingOptions Masking { get; init; } = new();
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range; returns this.</summary>
     public PretrainOptions Validate()
     {
         static void Positive(int value, string name)

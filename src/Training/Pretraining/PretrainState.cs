@@ -9,21 +9,28 @@ public sealed class PretrainState
     /// <summary>Checksum and sizes of the packed corpus: a resumed run must see the same one.</summary>
     public ulong CorpusChecksum { get; set; }
 
+    /// <summary>Training sequences of the corpus the run started on (checked on resume).</summary>
     public int TrainSequences { get; set; }
 
+    /// <summary>Current epoch (0-based).</summary>
     public int Epoch { get; set; }
 
+    /// <summary>Optimizer steps done in the current epoch.</summary>
     public int EpochStep { get; set; }
 
+    /// <summary>Optimizer steps done in the run.</summary>
     public int TotalSteps { get; set; }
 
     /// <summary>The order generator's state before this epoch's shuffle.</summary>
     public ulong[] OrderRng { get; set; } = [];
 
+    /// <summary>Dropout stream state.</summary>
     public ulong[] DropoutRng { get; set; } = [];
 
+    /// <summary>Training loss per step.</summary>
     public List<TrainPoint> Train { get; set; } = [];
 
+    /// <summary>Held-out points so far.</summary>
     public List<HeldOutPoint> HeldOut { get; set; } = [];
 }
 

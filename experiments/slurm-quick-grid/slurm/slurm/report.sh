@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+#SBATCH --job-name=slurm-quick-grid-report
+#SBATCH --chdir='/work/wt-slurm'
+#SBATCH --cpus-per-task=1
+#SBATCH --mem=1G
+#SBATCH --time=10
+#SBATCH --output='/tmp/rec/slurm/slurm/logs/report-%j.log'
+# Written by `cogltx experiment --slurm` for a grid of 4 cells. The output folder must be on a file
+# system every node shares: tasks write their cell folders there, and the report reads them all.
+set -euo pipefail
+export COGLTX_THREADS="${SLURM_CPUS_PER_TASK:-1}"
+exec '/usr/share/dotnet/dotnet' '/tmp/slurm-bin/cogltx.dll' 'experiment' '/tmp/rec/slurm/slurm/config.json' '--out' '/tmp/rec/slurm' --merge
