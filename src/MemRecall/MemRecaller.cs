@@ -41,8 +41,8 @@ public sealed class MemRecaller
     /// <summary>
     /// Runs MemRecall for every example at once, in lock step: the retrieval-competition groups of all unfinished
     /// examples are scored together, at most <see cref="CogLtxOptions.InferenceBatchSize"/> inputs per judge call, then
-    /// their rehearsal inputs together. With more than one example the inputs of a phase are ordered by length (longest
-    /// first) before they are cut into calls, so that each call pads little. Each example's result is what
+    /// their rehearsal inputs together. With more than one example the inputs of a phase are cut into calls by
+    /// <see cref="InferenceBatches.Plan"/> (alike lengths together, so that each call pads little). Each example's result is what
     /// <see cref="Run"/> gives for it alone whenever the judge scores an input independently of the other inputs of its
     /// call (true of <c>JudgeScorer</c>: padding is masked); only the number and composition of judge calls change.
     /// </summary>
@@ -63,19 +63,21 @@ public sealed class MemRecaller
         return [.. runs.Select(r => r.Result!)];
     }
 
-    // Token scores of every input of every example, aligned with the input lists, from judge calls of at most
-    // InferenceBatchSize inputs; one example's inputs keep their order, several examples' are sorted by length.
+    // Token scores of every input of every example, aligned with the input lists. One example's inputs are scored in
+    // their order, InferenceBatchSize per call (the reference's calls); several examples' are cut by InferenceBatches.
     private float[][][] ScoreAll(IReadOnlyList<IReadOnlyList<AssembledInput>> inputs, CancellationToken cancellationToken)
     {
         var result = inputs.Select(list => new float[list.Count][]).ToArray();
-        var order = inputs.SelectMany((list, e) => list.Select((input, j) => (Example: e, Index: j, input.Length))).ToList();
-        if (inputs.Count > 1) order = [.. order.OrderByDescending(x => x.Length)];
-        for (var first = 0; first < order.Count; first += options.InferenceBatchSize)
+        var flat = inputs.SelectMany((list, e) => list.Select((input, j) => (Example: e, Index: j, Input: input))).ToList();
+        var size = options.InferenceBatchSize;
+        var calls = inputs.Count > 1
+            ? InferenceBatches.Plan([.. flat.Select(x => x.Input.Length)], size)
+            : [.. Enumerable.Range(0, (flat.Count + size - 1) / size).Select(c => Enumerable.Range(c * size, Math.Min(size, flat.Count - c * size)).ToArray())];
+        foreach (var call in calls)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var call = order.Skip(first).Take(options.InferenceBatchSize).ToList();
-            var scores = Score([.. call.Select(x => inputs[x.Example][x.Index])], cancellationToken);
-            for (var j = 0; j < call.Count; j++) result[call[j].Example][call[j].Index] = scores[j];
+            var scores = Score([.. call.Select(i => flat[i].Input)], cancellationToken);
+            for (var j = 0; j < call.Length; j++) result[flat[call[j]].Example][flat[call[j]].Index] = scores[j];
         }
         return result;
     }

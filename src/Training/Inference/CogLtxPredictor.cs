@@ -153,22 +153,19 @@ public sealed class CogLtxPredictor
     }
 
     /// <summary>
-    /// The reasoner on <paramref name="inputs"/> without recording gradients: rows sorted by length (longest first), cut
-    /// into batches of <see cref="CogLtxOptions.InferenceBatchSize"/>, each padded to its longest row (padding is
-    /// masked, so a row's output does not depend on its batch); <paramref name="read"/> gets (input index, output, row).
+    /// The reasoner on <paramref name="inputs"/> without recording gradients, in the calls of
+    /// <see cref="InferenceBatches.Plan"/> (at most <see cref="CogLtxOptions.InferenceBatchSize"/> rows of alike length),
+    /// each padded to its longest row (padding is masked); <paramref name="read"/> gets (input index, output, row).
     /// </summary>
     private void ReasonerForward(IReadOnlyList<AssembledInput> inputs, CancellationToken ct, Action<int, ReasonerOutput, int> read)
     {
-        var order = Enumerable.Range(0, inputs.Count).OrderByDescending(i => inputs[i].Length).ToList();
-        var size = models.Options.InferenceBatchSize;
-        for (var first = 0; first < order.Count; first += size)
+        foreach (var rows in InferenceBatches.Plan([.. inputs.Select(i => i.Length)], models.Options.InferenceBatchSize))
         {
             ct.ThrowIfCancellationRequested();
-            var rows = order.Skip(first).Take(size).ToList();
             var batch = ReasonerBatch.Create([.. rows.Select(i => inputs[i])], models.Setup.Task, models.Reasoner.Encoder.PadTokenId, requireTargets: false);
             ReasonerOutput output;
             using (Autograd.NoGrad()) output = models.Reasoner.Forward(batch);
-            for (var r = 0; r < rows.Count; r++) read(rows[r], output, r);
+            for (var r = 0; r < rows.Length; r++) read(rows[r], output, r);
         }
     }
 
