@@ -28,6 +28,9 @@ internal sealed class MemRecallRun
     private List<Block> skipped = [];
     private Block? stoppedAt;
 
+    // Token scores of the inputs scored so far (their blocks, in order): a judge input met again is not scored again.
+    private readonly List<(AssembledInput Input, float[] Scores)> scored = [];
+
     public MemRecallRun(IReadOnlyList<Block> queryBlocks, IReadOnlyList<Block> documentBlocks, CogLtxOptions options)
     {
         ArgumentNullException.ThrowIfNull(queryBlocks);
@@ -37,6 +40,36 @@ internal sealed class MemRecallRun
         z = BlockBuffer.Sorted(queryBlocks);
         if (z.TokenCount > options.Capacity)
             throw new ArgumentException($"the query blocks hold {z.TokenCount} tokens, more than the capacity {options.Capacity}", nameof(queryBlocks));
+    }
+
+    /// <summary>
+    /// The token scores of an input with the same blocks in the same order that this run already had scored, or null.
+    /// A judge is a function of its input, so they are the scores a new call would give (up to the last bits when
+    /// that call batches other rows). Inputs repeat whenever everything fits: with all of D next to z, the one group,
+    /// the rehearsal of z filled with all of D and the next step's group are the same input.
+    /// </summary>
+    public float[]? Recall(AssembledInput input)
+    {
+        foreach (var (known, scores) in scored)
+            if (Same(known, input)) return scores;
+        return null;
+    }
+
+    /// <summary>Remembers <paramref name="scores"/> as the token scores of <paramref name="input"/> (<see cref="Recall"/>).</summary>
+    public void Remember(AssembledInput input, float[] scores)
+    {
+        scored.Add((input, scores));
+        scoredInputs++;
+    }
+
+    // The same blocks (by reference) in the same order, and the same token ids and mask.
+    private static bool Same(AssembledInput a, AssembledInput b)
+    {
+        if (a.Blocks.Length != b.Blocks.Length || !a.InputIds.AsSpan().SequenceEqual(b.InputIds.AsSpan()) || !a.AttentionMask.AsSpan().SequenceEqual(b.AttentionMask.AsSpan()))
+            return false;
+        for (var i = 0; i < a.Blocks.Length; i++)
+            if (!ReferenceEquals(a.Blocks[i], b.Blocks[i])) return false;
+        return true;
     }
 
     /// <summary>Set once the last step (or a step with |z| ≤ keep_n) has rehearsed.</summary>
@@ -60,7 +93,6 @@ internal sealed class MemRecallRun
     public AssembledInput Fill(IReadOnlyList<AssembledInput> inputs, IReadOnlyList<float[]> tokenScores)
     {
         coarse = CoarseScores(inputs, tokenScores);
-        scoredInputs += groups.Count;
         entered = [];
         skipped = [];
         stoppedAt = null;
@@ -89,7 +121,6 @@ internal sealed class MemRecallRun
     public void Rehearse(AssembledInput input, float[] tokenScores)
     {
         var fine = BlockScores.FromTokens(input, tokenScores);
-        scoredInputs++;
         var rehearsed = z.ToList();
         var stride = options.RecallSteps[k];
         if (k == options.RecallSteps.Count - 1 || z.Count <= keepCount)

@@ -54,21 +54,28 @@ public sealed class MemRecaller
         while (active.Count > 0)
         {
             var competitions = active.Select(r => r.Compete()).ToList();
-            var coarse = ScoreAll(competitions, cancellationToken);
+            var coarse = ScoreAll(active, competitions, cancellationToken);
             var rehearsals = active.Select((r, i) => r.Fill(competitions[i], coarse[i])).ToList();
-            var fine = ScoreAll([.. rehearsals.Select(input => (IReadOnlyList<AssembledInput>)[input])], cancellationToken);
+            var fine = ScoreAll(active, [.. rehearsals.Select(input => (IReadOnlyList<AssembledInput>)[input])], cancellationToken);
             for (var i = 0; i < active.Count; i++) active[i].Rehearse(rehearsals[i], fine[i][0]);
             active.RemoveAll(r => r.Result is not null);
         }
         return [.. runs.Select(r => r.Result!)];
     }
 
-    // Token scores of every input of every example, aligned with the input lists. One example's inputs are scored in
-    // their order, InferenceBatchSize per call (the reference's calls); several examples' are cut by InferenceBatches.
-    private float[][][] ScoreAll(IReadOnlyList<IReadOnlyList<AssembledInput>> inputs, CancellationToken cancellationToken)
+    // Token scores of every input of every run, aligned with the input lists; an input its run has met before is
+    // recalled, not scored (MemRecallRun.Recall). One run's inputs are scored in their order, InferenceBatchSize per
+    // call (the reference's calls); several runs' are cut by InferenceBatches.
+    private float[][][] ScoreAll(IReadOnlyList<MemRecallRun> runs, IReadOnlyList<IReadOnlyList<AssembledInput>> inputs, CancellationToken cancellationToken)
     {
         var result = inputs.Select(list => new float[list.Count][]).ToArray();
-        var flat = inputs.SelectMany((list, e) => list.Select((input, j) => (Example: e, Index: j, Input: input))).ToList();
+        var flat = new List<(int Run, int Index, AssembledInput Input)>();
+        for (var e = 0; e < inputs.Count; e++)
+            for (var j = 0; j < inputs[e].Count; j++)
+            {
+                if (runs[e].Recall(inputs[e][j]) is { } known) result[e][j] = known;
+                else flat.Add((e, j, inputs[e][j]));
+            }
         var size = options.InferenceBatchSize;
         var calls = inputs.Count > 1
             ? InferenceBatches.Plan([.. flat.Select(x => x.Input.Length)], size)
@@ -77,7 +84,12 @@ public sealed class MemRecaller
         {
             cancellationToken.ThrowIfCancellationRequested();
             var scores = Score([.. call.Select(i => flat[i].Input)], cancellationToken);
-            for (var j = 0; j < call.Length; j++) result[flat[call[j]].Example][flat[call[j]].Index] = scores[j];
+            for (var j = 0; j < call.Length; j++)
+            {
+                var (e, index, input) = flat[call[j]];
+                result[e][index] = scores[j];
+                runs[e].Remember(input, scores[j]);
+            }
         }
         return result;
     }
