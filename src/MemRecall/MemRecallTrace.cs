@@ -33,7 +33,8 @@ public sealed record MemRecallStep(
 
 /// <summary>
 /// MemRecall's answer: the selected blocks z (sorted: query first, then reading order; ≤ capacity tokens), their fine
-/// (rehearsal) scores, and the per-step trace.
+/// (rehearsal) scores, the per-step trace, and how many inputs the judge scored (an input met again in a later phase,
+/// e.g. the rehearsal of a z filled with all of a short document, is recalled, not scored again).
 /// </summary>
 public sealed record MemRecallResult(
     IReadOnlyList<Block> Blocks,

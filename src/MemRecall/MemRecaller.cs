@@ -36,111 +36,63 @@ public sealed class MemRecaller
     }
 
     /// <summary>Runs MemRecall for <paramref name="queryBlocks"/> over <paramref name="documentBlocks"/> (reading order).</summary>
-    public MemRecallResult Run(IReadOnlyList<Block> queryBlocks, IReadOnlyList<Block> documentBlocks, CancellationToken cancellationToken = default)
+    public MemRecallResult Run(IReadOnlyList<Block> queryBlocks, IReadOnlyList<Block> documentBlocks, CancellationToken cancellationToken = default) =>
+        RunMany([new ExampleBlocks(queryBlocks, documentBlocks)], cancellationToken)[0];
+
+    /// <summary>
+    /// Runs MemRecall for every example at once, in lock step: the retrieval-competition groups of all unfinished
+    /// examples are scored together, at most <see cref="CogLtxOptions.InferenceBatchSize"/> inputs per judge call, then
+    /// their rehearsal inputs together. With more than one example the inputs of a phase are cut into calls by
+    /// <see cref="InferenceBatches.Plan"/> (alike lengths together, so that each call pads little). Each example's result is what
+    /// <see cref="Run"/> gives for it alone whenever the judge scores an input independently of the other inputs of its
+    /// call (true of <c>JudgeScorer</c>: padding is masked); only the number and composition of judge calls change.
+    /// </summary>
+    public IReadOnlyList<MemRecallResult> RunMany(IReadOnlyList<ExampleBlocks> examples, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(queryBlocks);
-        ArgumentNullException.ThrowIfNull(documentBlocks);
-        var capacity = options.Capacity;
-        var z = BlockBuffer.Sorted(queryBlocks);
-        if (z.TokenCount > capacity)
-            throw new ArgumentException($"the query blocks hold {z.TokenCount} tokens, more than the capacity {capacity}", nameof(queryBlocks));
-
-        var kept = new HashSet<Block>(ReferenceEqualityComparer.Instance);
-        var steps = new List<MemRecallStep>();
-        var scoredInputs = 0;
-        var strides = options.RecallSteps;
-        for (var k = 0; k < strides.Count; k++)
+        ArgumentNullException.ThrowIfNull(examples);
+        var runs = examples.Select(e => new MemRecallRun(e.QueryBlocks, e.DocumentBlocks, options)).ToList();
+        var active = runs.ToList();
+        while (active.Count > 0)
         {
-            var keepCount = z.Count + strides[k];
-
-            // Retrieval competition: every document block scored next to the current z.
-            var fits = documentBlocks.Select(b => z.TokenCount + b.Length <= capacity).ToArray();
-            var groups = z.Fill(documentBlocks.Where((_, i) => fits[i]), capacity);
-            var coarse = CoarseScores(z.Count, groups, fits, cancellationToken);
-            scoredInputs += groups.Count;
-
-            // Fill working memory by coarse score, stopping at the first block that overflows.
-            var entered = new List<Block>();
-            var skipped = new List<Block>();
-            Block? stoppedAt = null;
-            var size = z.TokenCount;
-            foreach (var index in Enumerable.Range(0, documentBlocks.Count).OrderByDescending(i => coarse[i]))
-            {
-                var block = documentBlocks[index];
-                if (size + block.Length > capacity)
-                {
-                    stoppedAt = block;
-                    break;
-                }
-                if (kept.Contains(block))
-                {
-                    skipped.Add(block);
-                    continue;
-                }
-                size += block.Length;
-                z.Insert(block);
-                entered.Add(block);
-            }
-
-            // Rehearsal: one judge pass over z.
-            cancellationToken.ThrowIfCancellationRequested();
-            var input = z.Assemble();
-            var fine = BlockScores.FromTokens(input, Score([input], cancellationToken)[0]);
-            scoredInputs++;
-            var rehearsed = z.ToList();
-
-            if (k == strides.Count - 1 || z.Count <= keepCount)
-            {
-                steps.Add(new MemRecallStep(k, strides[k], keepCount, groups.Count, coarse, entered, skipped, stoppedAt, rehearsed, fine, [], true));
-                return new MemRecallResult(rehearsed, fine, steps, scoredInputs);
-            }
-
-            // Decay: keep the keep_n highest fine scores, in z's order.
-            var survivors = Enumerable.Range(0, z.Count).OrderByDescending(i => fine[i]).Take(keepCount).ToHashSet();
-            var next = new BlockBuffer();
-            var decayed = new List<Block>();
-            for (var i = 0; i < z.Count; i++)
-            {
-                if (survivors.Contains(i)) next.Add(z[i]);
-                else decayed.Add(z[i]);
-            }
-            steps.Add(new MemRecallStep(k, strides[k], keepCount, groups.Count, coarse, entered, skipped, stoppedAt, rehearsed, fine, decayed, false));
-            z = next;
-            kept = new HashSet<Block>(z.Where(b => b.Kind == BlockKind.Document), ReferenceEqualityComparer.Instance);
+            var competitions = active.Select(r => r.Compete()).ToList();
+            var coarse = ScoreAll(active, competitions, cancellationToken);
+            var rehearsals = active.Select((r, i) => r.Fill(competitions[i], coarse[i])).ToList();
+            var fine = ScoreAll(active, [.. rehearsals.Select(input => (IReadOnlyList<AssembledInput>)[input])], cancellationToken);
+            for (var i = 0; i < active.Count; i++) active[i].Rehearse(rehearsals[i], fine[i][0]);
+            active.RemoveAll(r => r.Result is not null);
         }
-        throw new InvalidOperationException("unreachable: the last MemRecall step always returns");
+        return [.. runs.Select(r => r.Result!)];
     }
 
-    // Coarse score of each document block: its block score inside its group, groups scored in batches. A block that
-    // cannot sit next to z even alone scores −∞ (so it is visited last, where it stops the filling).
-    private float[] CoarseScores(int prefix, IReadOnlyList<BlockBuffer> groups, bool[] fits, CancellationToken cancellationToken)
+    // Token scores of every input of every run, aligned with the input lists; an input its run has met before is
+    // recalled, not scored (MemRecallRun.Recall). One run's inputs are scored in their order, InferenceBatchSize per
+    // call (the reference's calls); several runs' are cut by InferenceBatches.
+    private float[][][] ScoreAll(IReadOnlyList<MemRecallRun> runs, IReadOnlyList<IReadOnlyList<AssembledInput>> inputs, CancellationToken cancellationToken)
     {
-        var coarse = new float[fits.Length];
-        var t = 0;
-        void Next(float score)
-        {
-            while (t < fits.Length && !fits[t]) coarse[t++] = float.NegativeInfinity;
-            coarse[t++] = score;
-        }
-        for (var first = 0; first < groups.Count; first += options.InferenceBatchSize)
+        var result = inputs.Select(list => new float[list.Count][]).ToArray();
+        var flat = new List<(int Run, int Index, AssembledInput Input)>();
+        for (var e = 0; e < inputs.Count; e++)
+            for (var j = 0; j < inputs[e].Count; j++)
+            {
+                if (runs[e].Recall(inputs[e][j]) is { } known) result[e][j] = known;
+                else flat.Add((e, j, inputs[e][j]));
+            }
+        var size = options.InferenceBatchSize;
+        var calls = inputs.Count > 1
+            ? InferenceBatches.Plan([.. flat.Select(x => x.Input.Length)], size)
+            : [.. Enumerable.Range(0, (flat.Count + size - 1) / size).Select(c => Enumerable.Range(c * size, Math.Min(size, flat.Count - c * size)).ToArray())];
+        foreach (var call in calls)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var inputs = groups.Skip(first).Take(options.InferenceBatchSize).Select(g => g.Assemble()).ToList();
-            var tokenScores = Score(inputs, cancellationToken);
-            for (var j = 0; j < inputs.Count; j++)
+            var scores = Score([.. call.Select(i => flat[i].Input)], cancellationToken);
+            for (var j = 0; j < call.Length; j++)
             {
-                var scores = BlockScores.FromTokens(inputs[j], tokenScores[j]);
-                for (var b = prefix; b < scores.Length; b++)
-                {
-                    if (float.IsNaN(scores[b]))
-                        throw new InvalidOperationException($"the scorer gave NaN token scores for document block {inputs[j].Blocks[b].Position}");
-                    Next(scores[b]);
-                }
+                var (e, index, input) = flat[call[j]];
+                result[e][index] = scores[j];
+                runs[e].Remember(input, scores[j]);
             }
         }
-        while (t < fits.Length && !fits[t]) coarse[t++] = float.NegativeInfinity;
-        if (t != fits.Length) throw new InvalidOperationException($"retrieval competition scored {t} of {fits.Length} document blocks");
-        return coarse;
+        return result;
     }
 
     private IReadOnlyList<float[]> Score(IReadOnlyList<AssembledInput> inputs, CancellationToken cancellationToken)

@@ -44,9 +44,10 @@ public sealed class MemRecallerTests
         Assert.Equal(result.Blocks.Skip(1).Select(b => scores[b]), result.FineScores.Skip(1));
         Assert.Equal(Positions(result.Blocks.Order(Block.ReadingOrder)), Positions(result.Blocks));
 
-        // Groups: step 1 = Q + 15 | Q + 5 blocks, step 2 = Q+3 kept + 12 | + 8; one rehearsal per step.
-        Assert.Equal([2, 1, 2, 1], scorer.Calls.Select(c => c.Count));
-        Assert.Equal(6, result.ScoredInputs);
+        // Groups: step 1 = Q + 15 | Q + 5 blocks, step 2 = Q+3 kept + 12 | + 8. Each step's rehearsal input (z filled
+        // with blocks 1..15, resp. the step-2 first group) is that step's first group: recalled, not scored again.
+        Assert.Equal([2, 2], scorer.Calls.Select(c => c.Count));
+        Assert.Equal(4, result.ScoredInputs);
     }
 
     [Fact]
@@ -92,14 +93,15 @@ public sealed class MemRecallerTests
     {
         // Capacity 200, Q = 10. Step 1 fills K1..K3 (40 each), S1..S3 (10 each), N1 (40) = 200; rehearsal keeps K1..K3.
         // Step 2 coarse: N1 .95 enters (130 → 170); K1 .9 is kept, but 170 + 40 > 200 is checked first: stop.
-        // N2 (10 tokens, .85) would fit, yet is never reached.
+        // N2 (10 tokens, .85) would fit, yet is never reached. Step 1's rehearsal input is its first group (z filled
+        // with all of it), so its scores are that group's, recalled without a judge call: calls are step-1 groups (2),
+        // step-2 groups (4), step-2 rehearsal.
         var query = Blocks.Query();
         Block k1 = Blocks.Make(1, 40), k2 = Blocks.Make(2, 40), k3 = Blocks.Make(3, 40);
         Block s1 = Blocks.Make(4, 10), s2 = Blocks.Make(5, 10), s3 = Blocks.Make(6, 10), n1 = Blocks.Make(7, 40), n2 = Blocks.Make(8, 10);
-        var coarse1 = new Dictionary<Block, float> { [k1] = .9f, [k2] = .88f, [k3] = .86f, [s1] = .8f, [s2] = .79f, [s3] = .78f, [n1] = .1f, [n2] = .05f };
-        var fine1 = new Dictionary<Block, float> { [k1] = .9f, [k2] = .88f, [k3] = .86f, [s1] = .2f, [s2] = .2f, [s3] = .2f, [n1] = .1f };
+        var step1 = new Dictionary<Block, float> { [k1] = .9f, [k2] = .88f, [k3] = .86f, [s1] = .2f, [s2] = .2f, [s3] = .2f, [n1] = .1f, [n2] = .05f };
         var coarse2 = new Dictionary<Block, float> { [n1] = .95f, [k1] = .9f, [n2] = .85f, [k2] = .5f, [k3] = .5f, [s1] = .3f, [s2] = .3f, [s3] = .3f };
-        Dictionary<Block, float>[] phases = [coarse1, fine1, coarse2, coarse2];
+        Dictionary<Block, float>[] phases = [step1, coarse2, coarse2];
         var scorer = new FakeScorer((call, b, _) => phases[call].GetValueOrDefault(b, .5f));
 
         var result = new MemRecaller(scorer, CogLtxOptions.Default with { Capacity = 200 }).Run([query], [k1, k2, k3, s1, s2, s3, n1, n2]);
@@ -109,6 +111,7 @@ public sealed class MemRecallerTests
         Assert.Same(k1, result.Steps[1].StoppedAt);
         Assert.Empty(result.Steps[1].SkippedKept);
         Assert.Equal([query, k1, k2, k3, n1], result.Blocks);
+        Assert.Equal([2, 4, 1], scorer.Calls.Select(c => c.Count));
     }
 
     [Theory]
@@ -147,16 +150,17 @@ public sealed class MemRecallerTests
     public void Groups_AreScoredInBatchesOfInferenceBatchSize()
     {
         // Capacity 50, Q = 10, 40 blocks of 20: each group is Q + 2 blocks → 20 groups → batches 16 + 4, then one rehearsal.
-        // z = Q + 2 blocks ≤ keep_n = 4, so MemRecall returns after the first step.
+        // z = Q + 2 blocks ≤ keep_n = 4, so MemRecall returns after the first step. Equal scores: blocks 1 and 2
+        // enter, so the rehearsal input is the first group, recalled without a call.
         var scorer = new FakeScorer((_, b, _) => .5f);
         var result = new MemRecaller(scorer, CogLtxOptions.Default with { Capacity = 50, BlockSize = 19 }).Run([Blocks.Query()], Blocks.Document(40, 20));
-        Assert.Equal([16, 4, 1], scorer.Calls.Select(c => c.Count));
+        Assert.Equal([16, 4], scorer.Calls.Select(c => c.Count));
         Assert.Equal(20, result.Steps[0].GroupCount);
-        Assert.Equal(21, result.ScoredInputs);
+        Assert.Equal(20, result.ScoredInputs);
 
         var eight = new FakeScorer((_, b, _) => .5f);
         new MemRecaller(eight, CogLtxOptions.Default with { Capacity = 50, BlockSize = 19, InferenceBatchSize = 8 }).Run([Blocks.Query()], Blocks.Document(40, 20));
-        Assert.Equal([8, 8, 4, 1], eight.Calls.Select(c => c.Count));
+        Assert.Equal([8, 8, 4], eight.Calls.Select(c => c.Count));
     }
 
     [Fact]

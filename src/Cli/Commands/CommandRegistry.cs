@@ -29,6 +29,7 @@ internal static class CommandRegistry
         bench.Subcommands.Add(BenchBert.Create());
         bench.Subcommands.Add(BenchLongformer.Create());
         bench.Subcommands.Add(BenchScaling.Create());
+        bench.Subcommands.Add(BenchInference.Create());
         return bench;
     }
 }

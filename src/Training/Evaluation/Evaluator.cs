@@ -41,15 +41,22 @@ public sealed record EvaluationReport(
 /// <summary>Runs CogLTX inference over converted examples and scores it.</summary>
 public static class Evaluator
 {
+    /// <summary>Examples predicted together by default: one judge call's worth of rehearsal inputs (InferenceBatchSize 16).</summary>
+    public const int DefaultDocumentsPerPass = 16;
+
     /// <summary>
     /// Evaluates <paramref name="examples"/> (converted with <paramref name="models"/>' converter, gold relevance kept).
     /// Puts the models in eval mode. <paramref name="useMemRecall"/> false scores the head-truncation selection instead.
     /// Answers are decoded and supporting facts chosen as the models' task setup says (<see cref="TaskSetup.Decoding"/>,
     /// <see cref="TaskSetup.SupportingFacts"/>, spec §6), so every command evaluates a data set the same way.
+    /// <paramref name="documentsPerPass"/> examples are predicted together (<see cref="CogLtxPredictor.ClassifyMany"/>,
+    /// <see cref="CogLtxPredictor.AnswerMany"/>: MemRecall in lock step, judge and reasoner calls holding several
+    /// documents); the predictions do not depend on it, 1 predicts document by document.
     /// </summary>
     public static EvaluationReport Evaluate(CogLtxModels models, IReadOnlyList<CogLtxExample> examples, bool useMemRecall = true,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default, int documentsPerPass = DefaultDocumentsPerPass)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(documentsPerPass, 1);
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("no examples to evaluate", nameof(examples));
@@ -63,42 +70,50 @@ public static class Evaluator
         var predictedLabels = new Dictionary<string, HashSet<int>>();
         var goldLabels = new Dictionary<string, HashSet<int>>();
         var order = new List<string>();
-        for (var n = 0; n < examples.Count; n++)
+        for (var first = 0; first < examples.Count; first += documentsPerPass)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var example = examples[n];
+            var pass = examples.Skip(first).Take(documentsPerPass).ToList();
             if (models.Setup.Task == ReasonerTask.SpanQa)
             {
-                var p = predictor.Answer(example, useMemRecall, cancellationToken);
-                var gold = GoldAnswer(example.Source);
-                var score = AnswerMetrics.Score(PredictedText(p), gold);
-                answers.Add(score);
-                if (example.Source.Sentences is { } sentences)
+                var passPredictions = predictor.AnswerMany(pass, useMemRecall, cancellationToken);
+                for (var j = 0; j < pass.Count; j++)
                 {
-                    var goldFacts = sentences.Where(s => s.IsSupporting).Select(s => new SupportingFact(s.Title ?? "", s.Index));
-                    var sp = HotpotMetrics.SupportingFactScore(p.SupportingFacts, goldFacts);
-                    facts.Add(sp);
-                    joints.Add(HotpotMetrics.Joint(score, sp));
+                    var (example, p) = (pass[j], passPredictions[j]);
+                    var gold = GoldAnswer(example.Source);
+                    var score = AnswerMetrics.Score(PredictedText(p), gold);
+                    answers.Add(score);
+                    if (example.Source.Sentences is { } sentences)
+                    {
+                        var goldFacts = sentences.Where(s => s.IsSupporting).Select(s => new SupportingFact(s.Title ?? "", s.Index));
+                        var sp = HotpotMetrics.SupportingFactScore(p.SupportingFacts, goldFacts);
+                        facts.Add(sp);
+                        joints.Add(HotpotMetrics.Joint(score, sp));
+                    }
+                    results.Add(Result(example, PredictedText(p), gold, p.KeyBlocks, score.ExactMatch == 1) with { SupportingFacts = p.SupportingFacts });
                 }
-                results.Add(Result(example, PredictedText(p), gold, p.KeyBlocks, score.ExactMatch == 1) with { SupportingFacts = p.SupportingFacts });
             }
             else
             {
-                var p = predictor.Classify(example, useMemRecall, cancellationToken);
-                var id = example.Source.Id;
-                if (!predictedLabels.ContainsKey(id))
+                var passPredictions = predictor.ClassifyMany(pass, useMemRecall, cancellationToken);
+                for (var j = 0; j < pass.Count; j++)
                 {
-                    order.Add(id);
-                    predictedLabels[id] = [];
-                    goldLabels[id] = [.. example.Source.Labels.Select(l => IndexOf(models.Setup.LabelNames, l))];
+                    var (example, p) = (pass[j], passPredictions[j]);
+                    var id = example.Source.Id;
+                    if (!predictedLabels.ContainsKey(id))
+                    {
+                        order.Add(id);
+                        predictedLabels[id] = [];
+                        goldLabels[id] = [.. example.Source.Labels.Select(l => IndexOf(models.Setup.LabelNames, l))];
+                    }
+                    var label = models.Setup.Task == ReasonerTask.Classification ? p.LabelId : example.LabelId!.Value;
+                    if (models.Setup.Task == ReasonerTask.Classification || p.LabelId == 1) predictedLabels[id].Add(label);
+                    var goldText = string.Join(",", example.Source.Labels);
+                    results.Add(Result(example, models.Setup.LabelNames[label], goldText, p.KeyBlocks,
+                        goldLabels[id].Contains(label) == (p.LabelId == 1 || models.Setup.Task == ReasonerTask.Classification)) with { Label = label });
                 }
-                var label = models.Setup.Task == ReasonerTask.Classification ? p.LabelId : example.LabelId!.Value;
-                if (models.Setup.Task == ReasonerTask.Classification || p.LabelId == 1) predictedLabels[id].Add(label);
-                var goldText = string.Join(",", example.Source.Labels);
-                results.Add(Result(example, models.Setup.LabelNames[label], goldText, p.KeyBlocks,
-                    goldLabels[id].Contains(label) == (p.LabelId == 1 || models.Setup.Task == ReasonerTask.Classification)) with { Label = label });
             }
-            progress?.Report(n + 1);
+            progress?.Report(first + pass.Count);
         }
         ClassificationScore? classification = null;
         if (models.Setup.Task != ReasonerTask.SpanQa)

@@ -117,13 +117,13 @@ public sealed class CogLtxPipeline
         if (models.Setup.Task == ReasonerTask.SpanQa) throw new InvalidOperationException("this model answers questions; call Answer");
         var examples = Convert(new LongDocExample { Id = "input", Text = document });
         return Run(
-            (token, deadline) => examples.Select(e => predictor.Classify(e, useMemRecall: true, token, deadline)).ToList(),
-            () => examples.Select(e => predictor.Classify(e, useMemRecall: false, cancellationToken)).ToList(),
+            (token, deadline) => predictor.ClassifyMany(examples, useMemRecall: true, token, deadline),
+            () => predictor.ClassifyMany(examples, useMemRecall: false, cancellationToken),
             ToClassification,
             cancellationToken);
     }
 
-    private ClassificationResult ToClassification(List<ClassPrediction> predictions, bool fallback, string? reason, TimeSpan elapsed)
+    private ClassificationResult ToClassification(IReadOnlyList<ClassPrediction> predictions, bool fallback, string? reason, TimeSpan elapsed)
     {
         var names = models.Setup.LabelNames;
         if (models.Setup.Task == ReasonerTask.Classification)

@@ -53,15 +53,26 @@ public sealed class CogLtxPredictor
     /// at its next judge call past it, a check that does not depend on a timer thread getting scheduled.
     /// </summary>
     public (IReadOnlyList<Block> Blocks, IReadOnlyList<float> Scores, MemRecallResult? Trace) Select(ExampleBlocks example, bool useMemRecall,
-        CancellationToken ct, long? deadline = null)
+        CancellationToken ct, long? deadline = null) => SelectMany([example], useMemRecall, ct, deadline)[0];
+
+    /// <summary>
+    /// <see cref="Select"/> for many examples at once: MemRecall runs them in lock step (<see cref="MemRecaller.RunMany"/>),
+    /// so the judge calls hold the inputs of several documents. Each selection equals <see cref="Select"/>'s for that example.
+    /// </summary>
+    public IReadOnlyList<(IReadOnlyList<Block> Blocks, IReadOnlyList<float> Scores, MemRecallResult? Trace)> SelectMany(
+        IReadOnlyList<ExampleBlocks> examples, bool useMemRecall, CancellationToken ct, long? deadline = null)
     {
-        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(examples);
         if (useMemRecall)
         {
             var recaller = deadline is { } d ? new MemRecaller(new DeadlineScorer(scorer, d), models.Options) : memRecall;
-            var result = recaller.Run(example.QueryBlocks, example.DocumentBlocks, ct);
-            return (result.Blocks, result.FineScores, result);
+            return [.. recaller.RunMany(examples, ct).Select(r => (r.Blocks, r.FineScores, (MemRecallResult?)r))];
         }
+        return [.. examples.Select(HeadSelection)];
+    }
+
+    private (IReadOnlyList<Block>, IReadOnlyList<float>, MemRecallResult?) HeadSelection(ExampleBlocks example)
+    {
         var z = BlockBuffer.Sorted(example.QueryBlocks);
         foreach (var block in example.DocumentBlocks)
         {
@@ -72,50 +83,92 @@ public sealed class CogLtxPredictor
     }
 
     /// <summary>Span-QA prediction for one converted example.</summary>
-    public QaPrediction Answer(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null)
+    public QaPrediction Answer(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null) =>
+        AnswerMany([example], useMemRecall, ct, deadline)[0];
+
+    /// <summary>
+    /// Span-QA predictions for many examples: z chosen by <see cref="SelectMany"/>, the reasoner run on the z+ inputs in
+    /// batches (<see cref="ReasonerForward"/>). Each prediction equals <see cref="Answer"/>'s for that example.
+    /// </summary>
+    public IReadOnlyList<QaPrediction> AnswerMany(IReadOnlyList<CogLtxExample> examples, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null)
     {
-        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(examples);
         if (models.Setup.Task != ReasonerTask.SpanQa) throw new InvalidOperationException($"this model solves {models.Setup.Task}, not span QA");
-        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct, deadline);
+        var selections = SelectMany([.. examples.Select(e => e.Blocks)], useMemRecall, ct, deadline);
         ct.ThrowIfCancellationRequested();
-        var input = AssembledInput.From(z);
-        var batch = ReasonerBatch.Create([input], ReasonerTask.SpanQa, models.Reasoner.Encoder.PadTokenId);
-        ReasonerOutput output;
-        using (Autograd.NoGrad()) output = models.Reasoner.Forward(batch);
-        var queryLength = z.TakeWhile(b => b.Kind == BlockKind.Query).Sum(b => b.Length);
-        var layout = new SpanLayout(input.Length, queryLength, slots);
-        var span = SpanDecoder.Decode(output.StartLogits!.Data, output.EndLogits!.Data, layout, Decoding);
-        CharSpan? chars = null;
-        var text = span.Kind switch
+        var inputs = selections.Select(s => AssembledInput.From(s.Blocks)).ToList();
+        var predictions = new QaPrediction[examples.Count];
+        ReasonerForward(inputs, ct, (i, output, row) =>
         {
-            AnswerKind.Yes => TaskSetup.YesSlot,
-            AnswerKind.No => TaskSetup.NoSlot,
-            _ => "",
-        };
-        if (span.Kind == AnswerKind.Span && CharsOf(input, span.Start, span.End) is { } c)
-        {
-            chars = c;
-            text = example.Text[c.Start..c.End];
-        }
-        var facts = PredictSupportingFacts(input, scores, span);
-        return new QaPrediction(text, span.Kind, chars, span.Score, KeyBlocks(z, scores, example.Text), trace, facts);
+            var (z, scores, trace) = selections[i];
+            var input = inputs[i];
+            var queryLength = z.TakeWhile(b => b.Kind == BlockKind.Query).Sum(b => b.Length);
+            var layout = new SpanLayout(input.Length, queryLength, slots);
+            var width = output.StartLogits!.Dim(1);
+            var span = SpanDecoder.Decode(output.StartLogits.Data.AsSpan(row * width, input.Length),
+                output.EndLogits!.Data.AsSpan(row * width, input.Length), layout, Decoding);
+            CharSpan? chars = null;
+            var text = span.Kind switch
+            {
+                AnswerKind.Yes => TaskSetup.YesSlot,
+                AnswerKind.No => TaskSetup.NoSlot,
+                _ => "",
+            };
+            if (span.Kind == AnswerKind.Span && CharsOf(input, span.Start, span.End) is { } c)
+            {
+                chars = c;
+                text = examples[i].Text[c.Start..c.End];
+            }
+            var facts = PredictSupportingFacts(input, scores, span);
+            predictions[i] = new QaPrediction(text, span.Kind, chars, span.Score, KeyBlocks(z, scores, examples[i].Text), trace, facts);
+        });
+        return predictions;
     }
 
     /// <summary>Classification (or one multi-label query) prediction for one converted example.</summary>
-    public ClassPrediction Classify(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null)
+    public ClassPrediction Classify(CogLtxExample example, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null) =>
+        ClassifyMany([example], useMemRecall, ct, deadline)[0];
+
+    /// <summary>
+    /// Classification predictions for many examples: z chosen by <see cref="SelectMany"/>, the reasoner run on the z+
+    /// inputs in batches (<see cref="ReasonerForward"/>). Each prediction equals <see cref="Classify"/>'s for that example.
+    /// </summary>
+    public IReadOnlyList<ClassPrediction> ClassifyMany(IReadOnlyList<CogLtxExample> examples, bool useMemRecall = true, CancellationToken ct = default, long? deadline = null)
     {
-        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(examples);
         if (models.Setup.Task == ReasonerTask.SpanQa) throw new InvalidOperationException("this model solves span QA, not classification");
-        var (z, scores, trace) = Select(example.Blocks, useMemRecall, ct, deadline);
+        var selections = SelectMany([.. examples.Select(e => e.Blocks)], useMemRecall, ct, deadline);
         ct.ThrowIfCancellationRequested();
-        var batch = ReasonerBatch.Create([AssembledInput.From(z)], models.Setup.Task, models.Reasoner.Encoder.PadTokenId, requireTargets: false);
-        Tensor logits;
-        using (Autograd.NoGrad()) logits = models.Reasoner.Forward(batch).Logits!;
-        var probabilities = Softmax(logits.Data);
-        var best = 0;
-        for (var i = 1; i < probabilities.Length; i++)
-            if (probabilities[i] > probabilities[best]) best = i;
-        return new ClassPrediction(best, probabilities[best], probabilities, KeyBlocks(z, scores, example.Text), trace);
+        var inputs = selections.Select(s => AssembledInput.From(s.Blocks)).ToList();
+        var predictions = new ClassPrediction[examples.Count];
+        ReasonerForward(inputs, ct, (i, output, row) =>
+        {
+            var (z, scores, trace) = selections[i];
+            var classes = output.Logits!.Dim(1);
+            var probabilities = Softmax(output.Logits.Data.AsSpan(row * classes, classes));
+            var best = 0;
+            for (var c = 1; c < probabilities.Length; c++)
+                if (probabilities[c] > probabilities[best]) best = c;
+            predictions[i] = new ClassPrediction(best, probabilities[best], probabilities, KeyBlocks(z, scores, examples[i].Text), trace);
+        });
+        return predictions;
+    }
+
+    /// <summary>
+    /// The reasoner on <paramref name="inputs"/> without recording gradients, in the calls of
+    /// <see cref="InferenceBatches.Plan"/> (at most <see cref="CogLtxOptions.InferenceBatchSize"/> rows of alike length),
+    /// each padded to its longest row (padding is masked); <paramref name="read"/> gets (input index, output, row).
+    /// </summary>
+    private void ReasonerForward(IReadOnlyList<AssembledInput> inputs, CancellationToken ct, Action<int, ReasonerOutput, int> read)
+    {
+        foreach (var rows in InferenceBatches.Plan([.. inputs.Select(i => i.Length)], models.Options.InferenceBatchSize))
+        {
+            ct.ThrowIfCancellationRequested();
+            var batch = ReasonerBatch.Create([.. rows.Select(i => inputs[i])], models.Setup.Task, models.Reasoner.Encoder.PadTokenId, requireTargets: false);
+            ReasonerOutput output;
+            using (Autograd.NoGrad()) output = models.Reasoner.Forward(batch);
+            for (var r = 0; r < rows.Length; r++) read(rows[r], output, r);
+        }
     }
 
     /// <summary>Character span of z+ tokens [start, end] in the document (special tokens skipped); null if none has characters.</summary>
@@ -187,11 +240,13 @@ public sealed class CogLtxPredictor
         return result;
     }
 
-    private static float[] Softmax(float[] logits)
+    private static float[] Softmax(ReadOnlySpan<float> logits)
     {
-        var max = logits.Max();
-        var exp = logits.Select(x => Math.Exp(x - max)).ToArray();
-        var sum = exp.Sum();
+        var max = float.NegativeInfinity;
+        foreach (var x in logits) max = Math.Max(max, x);
+        var exp = new double[logits.Length];
+        var sum = 0.0;
+        for (var i = 0; i < exp.Length; i++) sum += exp[i] = Math.Exp(logits[i] - max);
         return [.. exp.Select(e => (float)(e / sum))];
     }
 }
