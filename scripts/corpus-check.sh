@@ -14,7 +14,7 @@ declare -A PATTERNS=(
     [sotu]='</?[a-z][a-z0-9]*(?:\s[^>]*)?>|&(?:[a-z]+|#\d+);'
     [gcide]='\\|[{}]|\[(?:[^]]*(?:Webster|WordNet|PJC)[^]]*)\]|\[[=.~"'\''`^,*-][A-Za-z]{1,2}\]|\[[A-Za-z]{1,2}[\^~]\]'
     [wordnet]='\||\b\d{8} [nvasr]\b|\w_\w'
-    [manpages]='\\f[BIRPC(\[]|\\\([a-z][a-z]|\\\*\(|^\.(?:TH|SH|SS|PP|LP|TP|IP|BR|BI|IR|RB|RI|IB|nf|fi|br|sp|ft|de|ie|EX|EE|RS|RE|UR|UE|MT|ME)(?:\s|$)|\x08'
+    [manpages]='\\f[BIRPC(\[]|\\\([a-z][a-z]|\\\*\(|^\.(?:TH|SH|SS|PP|LP|TP|IP|BR|BI|IR|RB|RI|IB|nf|br|sp|ft|de|ie|EX|EE|RS|RE|UR|UE|MT|ME)(?:\s|$)|\x08'
     [gutenberg]='</?[a-z][a-z0-9]*(?:\s[^>]*)?>'
 )
 

