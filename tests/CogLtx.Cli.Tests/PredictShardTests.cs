@@ -8,7 +8,7 @@ namespace CogLtx.Cli.Tests;
 public sealed class PredictShardTests(CliFixture fixture)
 {
     /// <summary>Seven documents on lines 2 to 8 (blank first and last lines), so shards 0, 1, 2 of 3 get 2, 3 and 2 of them.</summary>
-    private string Input() => string.Join('\n', Enumerable.Range(0, 7).Select(i =>
+    internal static string Input(CliFixture fixture) => string.Join('\n', Enumerable.Range(0, 7).Select(i =>
         JsonSerializer.Serialize(new { id = $"d{i}", question = fixture.Question, text = string.Join(' ', fixture.Document.Split(' ').Skip(i * 11)) }))
         .Prepend("").Append(""));
 
@@ -16,7 +16,7 @@ public sealed class PredictShardTests(CliFixture fixture)
     public void ThreeShards_Merged_EqualOnePredict_ApartFromTiming()
     {
         using var dir = new TempDir();
-        var input = Input();
+        var input = Input(fixture);
         File.WriteAllText(dir.File("in.jsonl"), input);
         var whole = Cli.Ok(Cli.Run(input, "predict", "--model", fixture.QaModel)).Stdout;
         var shards = new List<string>();
@@ -50,9 +50,9 @@ public sealed class PredictShardTests(CliFixture fixture)
     public void Shard_OutOfRange_IsRefused() =>
         Cli.Fails(Cli.Run("", "predict", "--model", fixture.QaModel, "--shard", "3/3"), "--shard must be I/N with 0 ≤ I < N", "\"3/3\"");
 
-    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    internal static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
 
-    private static List<string> WithoutTiming(string jsonl) => [.. Lines(jsonl).Select(l =>
+    internal static List<string> WithoutTiming(string jsonl) => [.. Lines(jsonl).Select(l =>
     {
         var o = JsonNode.Parse(l)!.AsObject();
         o.Remove("elapsed_ms");

@@ -1,4 +1,5 @@
 using CogLtx.Experiments.Config;
+using CogLtx.Experiments.Runner;
 
 namespace CogLtx.Experiments.Tests;
 
@@ -31,6 +32,25 @@ public sealed class ExperimentConfigTests
         var e = Error(Valid.Replace("\"epochs\": 2", "\"epochs\": 0"));
         Assert.StartsWith("my.json: training.epochs:", e.Message);
         Assert.Contains("got 0", e.Message);
+    }
+
+    [Fact]
+    public void CheckpointEverySteps_BelowOne_NamesTheField()
+    {
+        var e = Error(Valid.Replace("\"epochs\": 2", "\"epochs\": 2, \"checkpoint_every_steps\": 0"));
+        Assert.StartsWith("my.json: training.checkpoint_every_steps:", e.Message);
+        Assert.Contains("got 0", e.Message);
+    }
+
+    [Fact]
+    public void CheckpointEverySteps_LeavesTheFingerprint_AndTheWrittenConfigWithoutIt_Unchanged()
+    {
+        var plain = ExperimentConfig.Parse(Valid);
+        var every8 = ExperimentConfig.Parse(Valid.Replace("\"epochs\": 2", "\"epochs\": 2, \"checkpoint_every_steps\": 8"));
+        Assert.Equal(8, every8.Training.CheckpointEverySteps);
+        Assert.Equal(ExperimentRunner.Fingerprint(plain), ExperimentRunner.Fingerprint(every8));
+        Assert.NotEqual(ExperimentRunner.Fingerprint(plain), ExperimentRunner.Fingerprint(plain with { Training = plain.Training with { Epochs = 3 } }));
+        Assert.DoesNotContain("checkpoint_every_steps", plain.ToJson());
     }
 
     [Fact]

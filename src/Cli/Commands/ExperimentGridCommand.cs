@@ -64,7 +64,7 @@ internal static class ExperimentGridCommand
     }
 
     /// <summary>How to start this tool again: its apphost, or <c>dotnet cogltx.dll</c> when run through the dotnet host.</summary>
-    private static List<string> ToolCommand()
+    internal static List<string> ToolCommand()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("the tool's own path is unknown; cannot write Slurm scripts");
         return Path.GetFileNameWithoutExtension(process) == "dotnet"

@@ -12,7 +12,8 @@ namespace CogLtx.Cli.Commands;
 /// ("document" is accepted for "text") — and writes one result object per line, in input order: the answer or labels,
 /// the score, the key blocks with their character spans, whether the time-budget fallback was used, and the time taken.
 /// A malformed line is an error naming its line number. With <c>--shard I/N</c> only that shard's lines are predicted
-/// (<see cref="PredictShard"/>), each result tagged with its input <c>"line"</c>, for <c>cogltx predict-merge</c>.
+/// (<see cref="PredictShard"/>), each result tagged with its input <c>"line"</c>, for <c>cogltx predict-merge</c>; with
+/// <c>--slurm</c> the shards and the merge are written as Slurm jobs instead (<see cref="PredictSlurm"/>).
 /// </summary>
 internal static class PredictCommand
 {
@@ -27,6 +28,8 @@ internal static class PredictCommand
         command.Options.Add(shard);
         command.Options.Add(budget);
         command.Options.Add(trace);
+        var slurm = new PredictSlurm();
+        slurm.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.Run(() =>
         {
             try
@@ -34,6 +37,7 @@ internal static class PredictCommand
                 var ms = parseResult.GetValue(budget);
                 var part = parseResult.GetValue(shard) is { } text ? PredictShard.Parse(text) : null;
                 if (ms is <= 0) throw new ArgumentException($"--time-budget-ms must be positive, got {ms}");
+                if (slurm.Requested(parseResult)) return slurm.Write(parseResult, parseResult.GetValue(model)!, part is not null);
                 var pipeline = CogLtxPipeline.Load(parseResult.GetValue(model)!,
                     new PipelineOptions { TimeBudget = ms is { } b ? TimeSpan.FromMilliseconds(b) : null });
                 using var input = new StringReader(Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin"));

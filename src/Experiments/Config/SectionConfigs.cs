@@ -139,6 +139,16 @@ public sealed record TrainingConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public EpochSelection Select { get; init; }
 
+    /// <summary>
+    /// Optimizer steps between resumption checkpoints of every method (null: 50). It does not change a method's numbers
+    /// (a resumed run equals an uninterrupted one), so it is left out of the output folder's fingerprint.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CheckpointEverySteps { get; init; }
+
+    /// <summary><see cref="CheckpointEverySteps"/> with its default applied.</summary>
+    internal int CheckpointInterval => CheckpointEverySteps ?? 50;
+
     internal void Validate(ConfigErrors errors)
     {
         errors.Check(Epochs >= 1, "training.epochs", $"must be ≥ 1, got {Epochs}");
@@ -150,6 +160,7 @@ public sealed record TrainingConfig
         errors.Check(FinalLearningRateFraction is >= 0 and <= 1, "training.final_learning_rate_fraction", $"must be in [0, 1], got {FinalLearningRateFraction}");
         errors.Check(WeightDecay >= 0, "training.weight_decay", $"must be ≥ 0, got {WeightDecay}");
         errors.Check(MaxGradNorm >= 0, "training.max_grad_norm", $"must be ≥ 0 (0 disables clipping), got {MaxGradNorm}");
+        errors.Check(CheckpointEverySteps is null or >= 1, "training.checkpoint_every_steps", $"must be ≥ 1, got {CheckpointEverySteps}");
     }
 }
 

@@ -106,10 +106,13 @@ public static class SlurmScripts
     }
 
     /// <summary>Runs <c>submit.sh</c> (sbatch must be on PATH); returns what it printed (the job ids).</summary>
-    public static string Submit(SlurmFiles files)
+    public static string Submit(SlurmFiles files) => Submit(files.SubmitScript);
+
+    /// <summary>Runs a written <c>submit.sh</c> (sbatch must be on PATH); returns what it printed (the job ids).</summary>
+    public static string Submit(string submitScript)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(files.SubmitScript);
+        info.ArgumentList.Add(submitScript);
         Process process;
         try
         {
@@ -117,7 +120,7 @@ public static class SlurmScripts
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new IOException($"could not run {files.SubmitScript}: {e.Message}", e);
+            throw new IOException($"could not run {submitScript}: {e.Message}", e);
         }
         using (process)
         {
@@ -125,12 +128,13 @@ public static class SlurmScripts
             var stderr = process.StandardError.ReadToEnd();
             process.WaitForExit();
             if (process.ExitCode != 0)
-                throw new IOException($"{files.SubmitScript} failed (exit {process.ExitCode}): {stderr.Trim()}; the scripts are in place: fix the cause and run it by hand");
+                throw new IOException($"{submitScript} failed (exit {process.ExitCode}): {stderr.Trim()}; the scripts are in place: fix the cause and run it by hand");
             return stdout.Result.Trim();
         }
     }
 
-    private static StringBuilder Header(string jobName, SlurmOptions options, int cpus, string workDir)
+    /// <summary>The <c>#SBATCH</c> lines every script shares: job name, working folder, CPUs, memory, time, partition.</summary>
+    internal static StringBuilder Header(string jobName, SlurmOptions options, int cpus, string workDir)
     {
         var sb = new StringBuilder().AppendLine("#!/usr/bin/env bash");
         var inv = CultureInfo.InvariantCulture;

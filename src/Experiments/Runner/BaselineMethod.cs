@@ -30,7 +30,7 @@ internal static class BaselineMethod
             WeightDecay = config.Training.WeightDecay,
             MaxGradNorm = config.Training.MaxGradNorm,
             Seed = config.Training.Seed,
-            CheckpointEverySteps = 50,
+            CheckpointEverySteps = config.Training.CheckpointInterval,
         };
         var curve = context.OpenCurve();
         var selector = new EpochSelector(context, curve);

@@ -107,7 +107,7 @@ internal static class CogLtxMethod
         models.Reasoner.LoadCheckpoint(Path.Combine(dir, ReasonerWeights));
     }
 
-    /// <summary>The experiment's recipe as CogLTX training options (checkpoints every 50 steps for resumption).</summary>
+    /// <summary>The experiment's recipe as CogLTX training options (checkpoints every <c>training.checkpoint_every_steps</c> steps for resumption).</summary>
     public static TrainingOptions TrainingOptions(TrainingConfig t) => new()
     {
         Epochs = t.Epochs,
@@ -122,7 +122,7 @@ internal static class CogLtxMethod
         Relevance = t.Relevance,
         InitRelevance = t.InitRelevance,
         Seed = t.Seed,
-        CheckpointEverySteps = 50,
+        CheckpointEverySteps = t.CheckpointInterval,
     };
 }
 

@@ -108,12 +108,16 @@ public sealed class ExperimentRunner
     }
 
     /// <summary>
-    /// Fingerprint of everything that changes a method's numbers (not the method list, not reporting settings); the
-    /// output folder's <c>experiment.json</c> must match it.
+    /// Fingerprint of everything that changes a method's numbers (not the method list, not reporting settings, not the
+    /// checkpoint interval); the output folder's <c>experiment.json</c> must match it.
     /// </summary>
     internal static string Fingerprint(ExperimentConfig config)
     {
-        var identity = config with { Methods = [], Evaluation = config.Evaluation with { BootstrapSeed = 0, BatchSize = 1 }, Name = "" };
+        var identity = config with
+        {
+            Methods = [], Evaluation = config.Evaluation with { BootstrapSeed = 0, BatchSize = 1 }, Name = "",
+            Training = config.Training with { CheckpointEverySteps = null },
+        };
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToJson())))[..16].ToLowerInvariant();
     }
 

@@ -1,0 +1,79 @@
+using System.Globalization;
+using CogLtx.Tensors.Io;
+
+namespace CogLtx.Experiments.Grid;
+
+/// <summary>The files <see cref="SlurmPredictScripts.Write"/> made; <see cref="Predictions"/> is where the merge writes.</summary>
+public sealed record SlurmPredictFiles(string Folder, string ShardsScript, string MergeScript, string SubmitScript, string LogFolder, string Predictions);
+
+/// <summary>
+/// The Slurm form of a batch prediction: <c>{out}/slurm/predict.sh</c>, an sbatch array whose task I runs
+/// <c>predict --shard I/N</c> over the input into <c>{out}/shards/out.I.jsonl</c> (written to a .tmp file and renamed
+/// when the shard is complete, so a killed task leaves no partial shard; a shard has no checkpoint and is rerun whole);
+/// <c>merge.sh</c>, <c>predict-merge</c> of the N shard files into <c>{out}/predictions.jsonl</c> (renamed into place
+/// too), which checks every input line was predicted exactly once; and <c>submit.sh</c>, which submits the array and
+/// the merge after it (<c>afterok</c>). N is written into the scripts, not read from Slurm, so resubmitting one shard
+/// (<c>sbatch --array=5 predict.sh</c>) still predicts shard 5 of N. Every path is absolute: a shared file system is
+/// assumed.
+/// </summary>
+public static class SlurmPredictScripts
+{
+    /// <param name="command">How to start the tool (program and leading arguments, absolute paths).</param>
+    /// <param name="model">The model folder (absolute).</param>
+    /// <param name="input">The JSONL input (absolute).</param>
+    public static SlurmPredictFiles Write(string outDir, IReadOnlyList<string> command, string model, string input, int shards, string workDir, SlurmOptions options)
+    {
+        options.Validate();
+        if (shards < 1) throw new ArgumentException($"--shards must be ≥ 1, got {shards}");
+        var root = Path.GetFullPath(outDir);
+        var folder = Path.Combine(root, SlurmScripts.Folder);
+        var logs = Path.Combine(folder, "logs");
+        var shardFolder = Path.Combine(root, "shards");
+        Directory.CreateDirectory(logs);
+        Directory.CreateDirectory(shardFolder);
+        var files = new SlurmPredictFiles(folder, Path.Combine(folder, "predict.sh"), Path.Combine(folder, "merge.sh"), Path.Combine(folder, "submit.sh"), logs,
+            Path.Combine(root, "predictions.jsonl"));
+        var tool = string.Join(' ', command.Select(SlurmScripts.Quote));
+        var inv = CultureInfo.InvariantCulture;
+        var array = $"0-{shards - 1}" + (options.MaxParallel is { } k ? $"%{k}" : "");
+
+        var shardScript = SlurmScripts.Header("predict-shards", options, options.Cpus, workDir)
+            .AppendLine(inv, $"#SBATCH --array={array}")
+            .AppendLine(inv, $"#SBATCH --output={SlurmScripts.Quote(Path.Combine(logs, "shard-%a.log"))}")
+            .AppendLine("#SBATCH --open-mode=append")
+            .Append(Preamble(shards))
+            .AppendLine(inv, $"out={SlurmScripts.Quote(Path.Combine(shardFolder, "out."))}\"$SLURM_ARRAY_TASK_ID\".jsonl")
+            .AppendLine(inv, $"{tool} predict --model {SlurmScripts.Quote(model)} --shard \"$SLURM_ARRAY_TASK_ID/{shards}\" < {SlurmScripts.Quote(input)} > \"$out.tmp\"")
+            .AppendLine("mv \"$out.tmp\" \"$out\"");
+        AtomicFile.WriteAllText(files.ShardsScript, shardScript.ToString());
+
+        var outputs = Enumerable.Range(0, shards).Select(i => SlurmScripts.Quote(Path.Combine(shardFolder, $"out.{i}.jsonl")));
+        var mergeScript = SlurmScripts.Header("predict-merge", options, 1, workDir)
+            .AppendLine(inv, $"#SBATCH --output={SlurmScripts.Quote(Path.Combine(logs, "merge-%j.log"))}")
+            .Append(Preamble(shards))
+            .AppendLine(inv, $"{tool} predict-merge --input {SlurmScripts.Quote(input)} {string.Join(' ', outputs)} > {SlurmScripts.Quote(files.Predictions + ".tmp")}")
+            .AppendLine(inv, $"mv {SlurmScripts.Quote(files.Predictions + ".tmp")} {SlurmScripts.Quote(files.Predictions)}");
+        AtomicFile.WriteAllText(files.MergeScript, mergeScript.ToString());
+
+        AtomicFile.WriteAllText(files.SubmitScript, $$"""
+            #!/usr/bin/env bash
+            # Submits the shard array, then the merge after every shard succeeded (afterok).
+            set -euo pipefail
+            cd {{SlurmScripts.Quote(folder)}}
+            shards=$(sbatch --parsable predict.sh); shards=${shards%%;*}
+            merge=$(sbatch --parsable --dependency=afterok:$shards --kill-on-invalid-dep=yes merge.sh); merge=${merge%%;*}
+            printf '%s\n' "$shards $merge" > jobs.txt
+            echo "shards job $shards ({{shards}} tasks), merge job $merge (afterok); predictions to {{files.Predictions}}; logs in {{logs}}"
+
+            """);
+        return files;
+    }
+
+    private static string Preamble(int shards) => $$"""
+        # Written by `cogltx predict --slurm` for {{shards}} shards. The output folder must be on a file system every
+        # node shares: tasks write their shards there, and the merge reads them all.
+        set -euo pipefail
+        export COGLTX_THREADS="${SLURM_CPUS_PER_TASK:-1}"
+
+        """;
+}
