@@ -3,13 +3,14 @@ using CogLtx.Tensors;
 
 namespace CogLtx.Benchmarks;
 
-/// <summary>Square sgemm (2·n³ flops) on the OpenBLAS and managed paths, with Gemm.Threads threads.</summary>
+/// <summary>Square sgemm (2·n³ flops) on the OpenBLAS and managed paths, with ComputeOptions.Default's threads (env COGLTX_THREADS).</summary>
 [MemoryDiagnoser]
 public class GemmBenchmarks
 {
     private float[] a = [];
     private float[] b = [];
     private float[] c = [];
+    private ComputeOptions compute = ComputeOptions.Default;
 
     [Params(512, 1024, 2048)]
     public int N { get; set; }
@@ -24,12 +25,9 @@ public class GemmBenchmarks
         a = Tensor.Randn(rng, 1f, N * N).Data;
         b = Tensor.Randn(rng, 1f, N * N).Data;
         c = new float[N * N];
-        Gemm.ForceManaged = Managed;
+        compute = ComputeOptions.Default with { ForceManaged = Managed };
     }
 
-    [GlobalCleanup]
-    public void Cleanup() => Gemm.ForceManaged = false;
-
     [Benchmark]
-    public void Sgemm() => Gemm.Sgemm(false, false, N, N, N, 1f, a, N, b, N, 0f, c, N);
+    public void Sgemm() => Gemm.Sgemm(compute, false, false, N, N, N, 1f, a, N, b, N, 0f, c, N);
 }

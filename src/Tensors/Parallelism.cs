@@ -1,6 +1,6 @@
 namespace CogLtx.Tensors;
 
-/// <summary>Splits kernel loops over <see cref="Gemm.Threads"/> workers when the work is big enough to pay for it.</summary>
+/// <summary>Splits kernel loops over <see cref="ComputeOptions.Threads"/> workers of <see cref="ComputeOptions.Current"/> when the work is big enough to pay for it.</summary>
 internal static class Parallelism
 {
     /// <summary>Roughly the work (in float operations) below which a parallel loop costs more than it saves.</summary>
@@ -12,7 +12,7 @@ internal static class Parallelism
     /// </summary>
     public static void For(int count, long costPerItem, Action<int, int> body)
     {
-        var threads = Gemm.Threads;
+        var threads = ComputeOptions.Current.Threads;
         if (threads <= 1 || count < 2 || count * costPerItem < MinParallelWork)
         {
             body(0, count);

@@ -90,6 +90,16 @@ public sealed class ExperimentDataBenchTests(CliFixture fixture)
     }
 
     [Fact]
+    public void BenchEngine_Threads_OverridesTheEnvironmentsCount()
+    {
+        // Cli.Run sets COGLTX_THREADS=1; --threads must win over ComputeOptions.Default for the whole measurement.
+        var run = Cli.Ok(Cli.Run(null, "bench", "engine", "--sizes", "16", "--threads", "2", "--json"));
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("threads").GetInt32());
+        Cli.Fails(Cli.Run(null, "bench", "engine", "--sizes", "16", "--threads", "0"), "--threads must be at least 1, got 0");
+    }
+
+    [Fact]
     public void BenchEngine_Table_IsPlainText()
     {
         var run = Cli.Ok(Cli.Run(null, "bench", "engine", "--sizes", "16"));

@@ -9,17 +9,15 @@ public sealed class ThreadDeterminismCollection;
 /// <summary>
 /// Training is reproducible at any thread count: every parallel reduction of the engine uses a fixed partition
 /// and sums in a fixed order, so the same seed gives bit-identical weights at 1 and 2 threads. Shapes are large
-/// enough that GEMMs split, LayerNorm backward and attention run in parallel. Changes Gemm.Threads, so runs alone.
+/// enough that GEMMs split, LayerNorm backward and attention run in parallel. Sets its thread count in a ComputeOptions scope.
 /// </summary>
 [Collection(nameof(ThreadDeterminismTests))]
 public sealed class ThreadDeterminismTests
 {
     private static Dictionary<string, float[]> Train(int threads, int steps)
     {
-        var before = Gemm.Threads;
-        try
+        using (ComputeOptions.Use(ComputeOptions.Default with { Threads = threads }))
         {
-            Gemm.Threads = threads;
             var config = BertConfig.Scratch(500, layers: 2, hidden: 64, heads: 4, intermediate: 256, maxLength: 128);
             var model = BertModel.Create(config, seed: 11);
             model.Train();
@@ -39,10 +37,6 @@ public sealed class ThreadDeterminismTests
                 optimizer.ZeroGrad();
             }
             return model.NamedParameters().ToDictionary(p => p.Name, p => (float[])p.Value.Data.Clone());
-        }
-        finally
-        {
-            Gemm.Threads = before;
         }
     }
 

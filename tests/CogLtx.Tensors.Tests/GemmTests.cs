@@ -79,21 +79,6 @@ public sealed class GemmTests
         Assert.StartsWith("libopenblas", OpenBlas.LibraryName);
     }
 
-    [Fact]
-    public void ForceManaged_SwitchesBackend()
-    {
-        var before = Gemm.ForceManaged;
-        try
-        {
-            Gemm.ForceManaged = true;
-            Assert.Equal("managed", Gemm.Backend);
-        }
-        finally
-        {
-            Gemm.ForceManaged = before;
-        }
-    }
-
     private static readonly (bool, bool)[] Combos = [(false, false), (false, true), (true, false), (true, true)];
 
     private delegate void SgemmFn(bool transA, bool transB, int m, int n, int k, float alpha,

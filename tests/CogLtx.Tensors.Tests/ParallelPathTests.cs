@@ -8,26 +8,18 @@ public sealed class ThreadCountCollection;
 /// <summary>
 /// The grad checks run on tiny shapes, below every parallel threshold. These run shapes large enough to take
 /// the split paths (GEMM blocks, row-parallel kernels, chunked element-wise loops, heads in parallel) and
-/// require the same values and gradients as one thread. They change Gemm.Threads, so they run alone.
+/// require the same values and gradients as one thread. Each run sets its thread count in a ComputeOptions scope.
 /// </summary>
 [Collection(nameof(ThreadCountCollection))]
 public sealed class ParallelPathTests
 {
     private static (float[] Out, float[][] Grads) Run(int threads, Func<Tensor[], Tensor> f, Func<Tensor[]> make)
     {
-        var before = Gemm.Threads;
-        try
-        {
-            Gemm.Threads = threads;
-            var inputs = make();
-            var y = f(inputs);
-            y.Backward(Tensor.Randn(new Rng(99), 1f, y.Shape).Data);
-            return (y.Data, inputs.Select(t => t.Grad ?? []).ToArray());
-        }
-        finally
-        {
-            Gemm.Threads = before;
-        }
+        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = threads });
+        var inputs = make();
+        var y = f(inputs);
+        y.Backward(Tensor.Randn(new Rng(99), 1f, y.Shape).Data);
+        return (y.Data, inputs.Select(t => t.Grad ?? []).ToArray());
     }
 
     private static void SameOnOneAndTwoThreads(Func<Tensor[], Tensor> f, Func<Tensor[]> make, double tol = 1e-5)

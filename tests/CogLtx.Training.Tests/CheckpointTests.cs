@@ -2,7 +2,7 @@ using CogLtx.Nn;
 
 namespace CogLtx.Training.Tests;
 
-/// <summary>Tests that pin engine-wide settings (Gemm.Threads) run alone, after the parallel ones.</summary>
+/// <summary>Tests that run alone, after the parallel ones; their one-thread runs are scoped by ComputeOptions.Use.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SerialCollection
 {
@@ -29,16 +29,8 @@ public sealed class CheckpointTests
 
         // One engine thread: the parallel LayerNorm backward adds its per-chunk partial gradients in completion order,
         // so with two threads the last bits depend on scheduling, resumed or not (reported to the engine's owner).
-        var threads = Tensors.Gemm.Threads;
-        Tensors.Gemm.Threads = 1;
-        try
-        {
+        using (Tensors.ComputeOptions.Use(Tensors.ComputeOptions.Default with { Threads = 1 }))
             ResumeMatchesStraightRun(task, options);
-        }
-        finally
-        {
-            Tensors.Gemm.Threads = threads;
-        }
     }
 
     private static void ResumeMatchesStraightRun(TinyTask task, TrainingOptions options)

@@ -69,11 +69,13 @@ internal static class BenchBert
                 Console.Error.WriteLine($"bench bert: --seq must be in [1, 512] and --batch at least 1 (got seq {t}, batch {b})");
                 return 2;
             }
+            var compute = ComputeOptions.Default;
             if (parseResult.GetValue(threads) is { } n)
             {
                 if (n < 1) { Console.Error.WriteLine($"bench bert: --threads must be at least 1, got {n}"); return 2; }
-                Gemm.Threads = n;
+                compute = compute with { Threads = n };
             }
+            using var computeScope = ComputeOptions.Use(compute);
             var iterations = parseResult.GetValue(repeats);
             if (iterations < 1) { Console.Error.WriteLine($"bench bert: --repeats must be at least 1, got {iterations}"); return 2; }
             BertConfig config;
@@ -144,7 +146,7 @@ internal static class BenchBert
             ["seq_len"] = seq,
             ["params"] = model.Parameters().Sum(p => (long)p.Size),
             ["tokens_per_iter"] = tokens,
-            ["threads"] = Gemm.Threads,
+            ["threads"] = ComputeOptions.Current.Threads,
             ["gemm_backend"] = Gemm.Backend,
         };
 

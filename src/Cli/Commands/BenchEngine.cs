@@ -45,6 +45,7 @@ internal static class BenchEngine
             Console.Error.WriteLine("bench engine: --sizes names no size");
             return 2;
         }
+        var compute = ComputeOptions.Default;
         if (threads is { } t)
         {
             if (t < 1)
@@ -52,57 +53,49 @@ internal static class BenchEngine
                 Console.Error.WriteLine($"bench engine: --threads must be at least 1, got {t}");
                 return 2;
             }
-            Gemm.Threads = t;
+            compute = compute with { Threads = t };
         }
-        var openBlas = Gemm.OpenBlasAvailable ? Measure(sizes, managed: false) : null;
-        var backendName = Gemm.OpenBlasAvailable ? Gemm.Backend : "openblas (not loaded)";
-        var managedPath = Measure(sizes, managed: true);
-        if (json) WriteJson(openBlas, managedPath);
-        else WriteTable(sizes, backendName, openBlas, managedPath);
+        var native = compute with { ForceManaged = false };
+        var openBlas = Gemm.OpenBlasAvailable ? Measure(sizes, native) : null;
+        var backendName = Gemm.OpenBlasAvailable ? native.Backend : "openblas (not loaded)";
+        var managedPath = Measure(sizes, compute with { ForceManaged = true });
+        if (json) WriteJson(compute.Threads, openBlas, managedPath);
+        else WriteTable(compute.Threads, sizes, backendName, openBlas, managedPath);
         return 0;
     }
 
-    private static Dictionary<int, double> Measure(IReadOnlyList<int> sizes, bool managed)
+    private static Dictionary<int, double> Measure(IReadOnlyList<int> sizes, ComputeOptions compute)
     {
-        var before = Gemm.ForceManaged;
-        Gemm.ForceManaged = managed;
-        try
-        {
-            var result = new Dictionary<int, double>();
-            foreach (var n in sizes) result[n] = Gflops(n, runs: n >= 2048 ? 3 : n >= 1024 ? 5 : 9);
-            return result;
-        }
-        finally
-        {
-            Gemm.ForceManaged = before;
-        }
+        var result = new Dictionary<int, double>();
+        foreach (var n in sizes) result[n] = Gflops(compute, n, runs: n >= 2048 ? 3 : n >= 1024 ? 5 : 9);
+        return result;
     }
 
-    private static double Gflops(int n, int runs)
+    private static double Gflops(ComputeOptions compute, int n, int runs)
     {
         var rng = new Rng(1);
         var a = Tensor.Randn(rng, 1f, n, n).Data;
         var b = Tensor.Randn(rng, 1f, n, n).Data;
         var c = new float[n * n];
-        Gemm.Sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);   // warm-up: JIT, pack buffers, BLAS threads
+        Gemm.Sgemm(compute, false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);   // warm-up: JIT, pack buffers, BLAS threads
         var seconds = new double[runs];
         for (var r = 0; r < runs; r++)
         {
             var clock = Stopwatch.StartNew();
-            Gemm.Sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
+            Gemm.Sgemm(compute, false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
             seconds[r] = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);   // a tiny cube can finish within the clock's resolution
         }
         Array.Sort(seconds);
         return 2.0 * n * n * n / seconds[runs / 2] / 1e9;
     }
 
-    private static void WriteJson(Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
+    private static void WriteJson(int threads, Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
     {
         using var stream = Console.OpenStandardOutput();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteNumber("threads", Gemm.Threads);
+            w.WriteNumber("threads", threads);
             if (openBlas is null) w.WriteNull("openblas");
             else WriteSizes(w, "openblas", openBlas);
             WriteSizes(w, "managed", managed);
@@ -118,12 +111,12 @@ internal static class BenchEngine
         w.WriteEndObject();
     }
 
-    private static void WriteTable(IReadOnlyList<int> sizes, string backendName, Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
+    private static void WriteTable(int threads, IReadOnlyList<int> sizes, string backendName, Dictionary<int, double>? openBlas, Dictionary<int, double> managed)
     {
         var table = new Table().AddColumn("n").AddColumn(new TableColumn(Markup.Escape(backendName)).RightAligned()).AddColumn(new TableColumn("managed").RightAligned());
         foreach (var n in sizes)
             table.AddRow($"{n}³", openBlas is null ? "–" : $"{openBlas[n]:F1}", $"{managed[n]:F1}");
-        AnsiConsole.MarkupLine($"sgemm GFLOP/s, median, {Gemm.Threads} thread(s)");
+        AnsiConsole.MarkupLine($"sgemm GFLOP/s, median, {threads} thread(s)");
         AnsiConsole.Write(table);
     }
 }

@@ -24,11 +24,13 @@ internal static class BenchInference
         foreach (var o in new Option[] { docs, repeats, perPass, dataDir, threads }) command.Options.Add(o);
         command.SetAction((parseResult, ct) =>
         {
+            var compute = ComputeOptions.Default;
             if (parseResult.GetValue(threads) is { } n)
             {
                 if (n < 1) { Console.Error.WriteLine($"bench inference: --threads must be at least 1, got {n}"); return Task.FromResult(2); }
-                Gemm.Threads = n;
+                compute = compute with { Threads = n };
             }
+            using var computeScope = ComputeOptions.Use(compute);
             var options = new InferenceBenchOptions(parseResult.GetValue(config)!, parseResult.GetValue(docs), parseResult.GetValue(repeats), parseResult.GetValue(perPass));
             try
             {

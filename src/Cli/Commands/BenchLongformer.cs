@@ -21,11 +21,13 @@ internal static class BenchLongformer
         foreach (var o in new Option[] { lengths, iterations, json, threads }) command.Options.Add(o);
         command.SetAction(parseResult =>
         {
+            var compute = ComputeOptions.Default;
             if (parseResult.GetValue(threads) is { } n)
             {
                 if (n < 1) { Console.Error.WriteLine($"bench longformer: --threads must be at least 1, got {n}"); return 2; }
-                Gemm.Threads = n;
+                compute = compute with { Threads = n };
             }
+            using var computeScope = ComputeOptions.Use(compute);
             var result = LongformerBench.Run(parseResult.GetValue(lengths), iterations: parseResult.GetValue(iterations), progress: Console.Error.WriteLine);
             Console.WriteLine(parseResult.GetValue(json)
                 ? JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true })

@@ -26,11 +26,13 @@ internal static class BenchScaling
         foreach (var o in new Option[] { lengths, train, test, layers, hidden, noSliding, json, threads }) command.Options.Add(o);
         command.SetAction((parseResult, ct) =>
         {
+            var compute = ComputeOptions.Default;
             if (parseResult.GetValue(threads) is { } n)
             {
                 if (n < 1) { Console.Error.WriteLine($"bench scaling: --threads must be at least 1, got {n}"); return Task.FromResult(2); }
-                Gemm.Threads = n;
+                compute = compute with { Threads = n };
             }
+            using var computeScope = ComputeOptions.Use(compute);
             var h = parseResult.GetValue(hidden);
             var options = new ScalingOptions
             {

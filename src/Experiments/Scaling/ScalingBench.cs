@@ -91,7 +91,7 @@ public static class ScalingBench
             root.Delete(recursive: true);
         }
         var m = options.Model;
-        return new ScalingResult($"BERT L{m.Layers} H{m.Hidden} A{m.Heads} I{m.Intermediate} from scratch", Tensors.Gemm.Backend, Tensors.Gemm.Threads,
+        return new ScalingResult($"BERT L{m.Layers} H{m.Hidden} A{m.Heads} I{m.Intermediate} from scratch", Tensors.Gemm.Backend, Tensors.ComputeOptions.Current.Threads,
             options.TrainDocuments, options.TestDocuments, points);
     }
 

@@ -117,7 +117,7 @@ public static class LongformerBench
                 $"longformer {length} tokens: forward {point.ForwardTokensPerSecond:N0} tok/s, train {point.TrainTokensPerSecond:N0} tok/s, graph {graph >> 20} MiB, peak {peak >> 20} MiB"));
         }
         var name = $"Longformer L{config.NumHiddenLayers} H{config.HiddenSize} A{config.NumAttentionHeads} I{config.IntermediateSize}, window {string.Join("/", model.Windows.Distinct())}";
-        return new LongformerBenchResult(name, Gemm.Backend, Gemm.Threads, points);
+        return new LongformerBenchResult(name, Gemm.Backend, ComputeOptions.Current.Threads, points);
     }
 
     /// <summary>torch-peer's input: ids uniform in [1000, V) (or [3, V) for a small vocabulary), &lt;s&gt; = 0 first, token 0 global.</summary>

@@ -15,10 +15,6 @@ namespace CogLtx.Tensors;
 /// </remarks>
 public static unsafe class Gemm
 {
-    private static int threads = InitialThreads();
-    private static volatile bool forceManaged =
-        string.Equals(Environment.GetEnvironmentVariable("COGLTX_GEMM"), "managed", StringComparison.OrdinalIgnoreCase);
-
     static Gemm()
     {
         if (OpenBlas.IsAvailable) OpenBlas.SetThreads(1);
@@ -27,44 +23,30 @@ public static unsafe class Gemm
     // Below this many multiply-adds (≈ 20 µs of one core) a parallel split costs more than it saves.
     private const long SplitThreshold = 1L << 21;
 
-    /// <summary>
-    /// Threads used by GEMM and by the parallel kernels (attention, big element-wise loops). Defaults to
-    /// env COGLTX_THREADS, else the processor count.
-    /// </summary>
-    public static int Threads
-    {
-        get => threads;
-        set
-        {
-            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Gemm.Threads must be at least 1, got {value}");
-            threads = value;
-        }
-    }
-
-    /// <summary>When true, every call takes the managed kernel even if OpenBLAS is loaded (env COGLTX_GEMM=managed).</summary>
-    public static bool ForceManaged
-    {
-        get => forceManaged;
-        set => forceManaged = value;
-    }
-
     /// <summary>True when OpenBLAS (cblas_sgemm and openblas_set_num_threads) was loaded.</summary>
     public static bool OpenBlasAvailable => OpenBlas.IsAvailable;
 
-    /// <summary>"openblas (libopenblas.so.0, SkylakeX)" or "managed": the path <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> takes now.</summary>
-    public static string Backend => UsesOpenBlas ? $"openblas ({OpenBlas.Describe()})" : "managed";
-
-    private static bool UsesOpenBlas => OpenBlas.IsAvailable && !forceManaged;
+    /// <summary>"openblas (libopenblas.so.0, SkylakeX)" or "managed": the path GEMM takes under <see cref="ComputeOptions.Current"/>.</summary>
+    public static string Backend => ComputeOptions.Current.Backend;
 
     /// <summary>
-    /// C = alpha·op(A)·op(B) + beta·C, row-major with leading dimensions (cblas_sgemm). When beta is 0, C's
-    /// previous contents are ignored (NaN included), as BLAS does.
+    /// C = alpha·op(A)·op(B) + beta·C, row-major with leading dimensions (cblas_sgemm), under
+    /// <see cref="ComputeOptions.Current"/>. When beta is 0, C's previous contents are ignored (NaN included), as BLAS does.
     /// </summary>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        Sgemm(ComputeOptions.Current, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>
+    /// C = alpha·op(A)·op(B) + beta·C as <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>,
+    /// on the path and thread count <paramref name="options"/> ask for.
+    /// </summary>
+    public static void Sgemm(ComputeOptions options, bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        Split(UsesOpenBlas, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Split(options.UsesOpenBlas, options.Threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>Contiguous operands (lda, ldb, ldc are the row lengths): C = alpha·op(A)·op(B) + beta·C.</summary>
@@ -77,7 +59,7 @@ public static unsafe class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        Split(UsesOpenBlas, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Split(ComputeOptions.Current.UsesOpenBlas, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>
@@ -139,15 +121,6 @@ public static unsafe class Gemm
                 var prior = beta == 0 ? 0 : beta * c[i * ldc + j];
                 c[i * ldc + j] = (float)(alpha * sum + prior);
             }
-    }
-
-    private static int InitialThreads()
-    {
-        var env = Environment.GetEnvironmentVariable("COGLTX_THREADS");
-        if (string.IsNullOrWhiteSpace(env)) return Environment.ProcessorCount;
-        if (!int.TryParse(env, out var n) || n < 1)
-            throw new InvalidOperationException($"COGLTX_THREADS must be a positive integer, found \"{env}\"");
-        return n;
     }
 
     internal static void Validate(bool transA, bool transB, int m, int n, int k,

@@ -188,7 +188,7 @@ public static partial class Ops
     private static void Chunked(int length, Action<int, int> body)
     {
         const int Block = 1 << 14;
-        if (length < 4 * Block || Gemm.Threads <= 1)
+        if (length < 4 * Block || ComputeOptions.Current.Threads <= 1)
         {
             body(0, length);
             return;

@@ -15,13 +15,10 @@ public sealed class MlmPretrainerTests : IDisposable
     private static readonly string[] Objects = ["the mat", "a tree", "the house", "the river"];
 
     private readonly string dir = Path.Combine(Path.GetTempPath(), "cogltx-pretrain-tests-" + Guid.NewGuid().ToString("N"));
-    private readonly int threads = Gemm.Threads;
 
     public MlmPretrainerTests()
     {
         Directory.CreateDirectory(dir);
-        // One engine thread: the parallel LayerNorm backward sums per-chunk partials in completion order (see CheckpointTests).
-        Gemm.Threads = 1;
         var rng = new Rng(9);
         File.WriteAllLines(Path.Combine(dir, "corpus.txt"), Enumerable.Range(0, 120).SelectMany(_ => new[]
         {
@@ -33,7 +30,6 @@ public sealed class MlmPretrainerTests : IDisposable
 
     public void Dispose()
     {
-        Gemm.Threads = threads;
         Directory.Delete(dir, recursive: true);
     }
 
@@ -49,9 +45,13 @@ public sealed class MlmPretrainerTests : IDisposable
         HeldOutFraction = 0.1, CheckpointEverySteps = 3, Seed = 5,
     };
 
-    private PretrainResult Run(string outName, PretrainOptions options, string corpusFile = "corpus.txt") =>
-        PretrainJob.Run(new PretrainRequest([Path.Combine(dir, corpusFile)], Path.Combine(dir, outName), options) { Config = ConfigPath, TokenizerDir = TokenizerDir },
+    private PretrainResult Run(string outName, PretrainOptions options, string corpusFile = "corpus.txt")
+    {
+        // One engine thread: the parallel LayerNorm backward sums per-chunk partials in completion order (see CheckpointTests).
+        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = 1 });
+        return PretrainJob.Run(new PretrainRequest([Path.Combine(dir, corpusFile)], Path.Combine(dir, outName), options) { Config = ConfigPath, TokenizerDir = TokenizerDir },
             null, _ => { });
+    }
 
     [Fact]
     public void Run_TinyCorpus_HeldOutLossFallsBelowUnigram_AndTheOutputReloadsAsHuggingFaceMaskedLm()
