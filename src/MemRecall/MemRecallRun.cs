@@ -17,6 +17,7 @@ internal sealed class MemRecallRun
     private HashSet<Block> kept = new(ReferenceEqualityComparer.Instance);
     private readonly List<MemRecallStep> steps = [];
     private int scoredInputs;
+    private int scoredTokens;
     private int k;
 
     // The current step, between Compete and Rehearse.
@@ -60,6 +61,7 @@ internal sealed class MemRecallRun
     {
         scored.Add((input, scores));
         scoredInputs++;
+        scoredTokens += input.Length;
     }
 
     // The same blocks (by reference) in the same order, and the same token ids and mask.
@@ -126,7 +128,7 @@ internal sealed class MemRecallRun
         if (k == options.RecallSteps.Count - 1 || z.Count <= keepCount)
         {
             steps.Add(new MemRecallStep(k, stride, keepCount, groups.Count, coarse, entered, skipped, stoppedAt, rehearsed, fine, [], true));
-            Result = new MemRecallResult(rehearsed, fine, steps, scoredInputs);
+            Result = new MemRecallResult(rehearsed, fine, steps, scoredInputs, scoredTokens);
             return;
         }
 

@@ -34,13 +34,15 @@ public sealed record MemRecallStep(
 /// <summary>
 /// MemRecall's answer: the selected blocks z (sorted: query first, then reading order; ≤ capacity tokens), their fine
 /// (rehearsal) scores, the per-step trace, and how many inputs the judge scored (an input met again in a later phase,
-/// e.g. the rehearsal of a z filled with all of a short document, is recalled, not scored again).
+/// e.g. the rehearsal of a z filled with all of a short document, is recalled, not scored again) and how many tokens
+/// those inputs held: the judge's share of CogLTX's inference cost, which a truncation baseline does not pay.
 /// </summary>
 public sealed record MemRecallResult(
     IReadOnlyList<Block> Blocks,
     IReadOnlyList<float> FineScores,
     IReadOnlyList<MemRecallStep> Steps,
-    int ScoredInputs)
+    int ScoredInputs,
+    int ScoredTokens)
 {
     /// <summary>Total tokens of the selected blocks.</summary>
     public int TokenCount => Blocks.Sum(b => b.Length);

@@ -144,6 +144,7 @@ public sealed class MemRecallerTests
         Assert.Equal(result.Blocks.Count, result.FineScores.Count);
         Assert.All(result.Steps, s => Assert.Equal(document.Count, s.CoarseScores.Count));
         Assert.Equal(scorer.Calls.Sum(c => c.Count), result.ScoredInputs);
+        Assert.Equal(scorer.Calls.Sum(c => c.Sum(input => input.Length)), result.ScoredTokens);
     }
 
     [Fact]
@@ -157,6 +158,7 @@ public sealed class MemRecallerTests
         Assert.Equal([16, 4], scorer.Calls.Select(c => c.Count));
         Assert.Equal(20, result.Steps[0].GroupCount);
         Assert.Equal(20, result.ScoredInputs);
+        Assert.Equal(20 * (Blocks.Query().Length + 2 * 20), result.ScoredTokens);
 
         var eight = new FakeScorer((_, b, _) => .5f);
         new MemRecaller(eight, CogLtxOptions.Default with { Capacity = 50, BlockSize = 19, InferenceBatchSize = 8 }).Run([Blocks.Query()], Blocks.Document(40, 20));
@@ -201,6 +203,7 @@ public sealed class MemRecallerTests
         Assert.Equal([query], result.Blocks);
         Assert.Equal([1f], result.FineScores);
         Assert.Equal(1, result.ScoredInputs);
+        Assert.Equal(query.Length, result.ScoredTokens);
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public sealed class BatchedInferenceTests
             AssertClose(alone[i].FineScores, together[i].FineScores);
             for (var s = 0; s < alone[i].Steps.Count; s++) AssertClose(alone[i].Steps[s].CoarseScores, together[i].Steps[s].CoarseScores);
             Assert.Equal(alone[i].ScoredInputs, together[i].ScoredInputs);
+            Assert.Equal(alone[i].ScoredTokens, together[i].ScoredTokens);
         }
         // The scores are not all alike (a judge giving one value everywhere would hide a misaligned batch).
         Assert.True(together.SelectMany(r => r.FineScores).Where(f => f < 1f).Distinct().Count() > 20);

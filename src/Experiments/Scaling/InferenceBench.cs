@@ -7,6 +7,7 @@ using CogLtx.Experiments.Runner;
 using CogLtx.Text.Documents;
 using CogLtx.Training;
 using CogLtx.Training.Evaluation;
+using CogLtx.Training.Inference;
 
 namespace CogLtx.Experiments.Scaling;
 
@@ -26,9 +27,22 @@ public sealed record InferenceBenchOptions(string Config, int Documents = 48, in
     }
 }
 
+/// <summary>
+/// Tokens the encoders read per test document: what the algorithm asks of the engine, whatever the engine's speed.
+/// </summary>
+/// <param name="Judge">CogLTX's judge: every input MemRecall scored (<see cref="CogLtx.MemRecall.MemRecallResult.ScoredTokens"/>).</param>
+/// <param name="Reasoner">CogLTX's reasoner: the tokens of z.</param>
+/// <param name="Head">Head truncation's one row.</param>
+public sealed record InferenceTokens(double Judge, double Reasoner, double Head)
+{
+    /// <summary>CogLTX's encoder tokens over head truncation's.</summary>
+    public double Ratio => (Judge + Reasoner) / Head;
+}
+
 /// <summary>Seconds of each timed round per way of evaluating, and whether the batched predictions equal the unbatched.</summary>
 public sealed record InferenceBenchResult(string Config, int Documents, double MeanDocumentTokens, int DocumentsPerPass,
-    IReadOnlyList<double> CogLtxOneByOne, IReadOnlyList<double> CogLtxBatched, IReadOnlyList<double> Head, bool SamePredictions)
+    IReadOnlyList<double> CogLtxOneByOne, IReadOnlyList<double> CogLtxBatched, IReadOnlyList<double> Head, bool SamePredictions,
+    InferenceTokens Tokens)
 {
     public static double Median(IReadOnlyList<double> xs)
     {
@@ -52,6 +66,7 @@ public sealed record InferenceBenchResult(string Config, int Documents, double M
         Row("head truncation (batched as the runner does)", Head);
         b.AppendLine();
         b.AppendLine(inv, $"batched / one at a time: {Median(CogLtxBatched) / Median(CogLtxOneByOne):0.00}; same predictions (labels, key blocks): {(SamePredictions ? "yes" : "NO")}");
+        b.AppendLine(inv, $"encoder tokens per document: CogLTX judge {Tokens.Judge:0} + reasoner {Tokens.Reasoner:0} = {Tokens.Judge + Tokens.Reasoner:0}; head truncation {Tokens.Head:0}; {Tokens.Ratio:0.00}× head's");
         return b.ToString();
     }
 }
@@ -68,7 +83,7 @@ public static class InferenceBench
     public static InferenceBenchResult Run(InferenceBenchOptions options, string? dataDir, Action<string>? progress = null, CancellationToken ct = default)
     {
         options.Validate();
-        var loaded = ExperimentConfig.Load(options.Config);
+        var loaded = ExperimentConfig.Load(options.Config).Validate(options.Config).Effective();
         var config = loaded with { Dataset = loaded.Dataset with { TrainLimit = 1, TestLimit = Math.Min(loaded.Dataset.TestLimit ?? int.MaxValue, options.Documents) } };
         var root = Directory.CreateTempSubdirectory("cogltx-inference-bench-");
         try
@@ -114,10 +129,13 @@ public static class InferenceBench
                 manys.Add(b);
                 heads.Add(h);
             }
+            var selections = new CogLtxPredictor(models).SelectMany([.. test.Select(e => e.Blocks)], useMemRecall: true, ct);
+            var tokens = new InferenceTokens(selections.Average(s => (double)(s.Trace?.ScoredTokens ?? 0)),
+                selections.Average(s => (double)s.Blocks.Sum(b => b.Length)), data.Test.Average(e => (double)head.InputTokens(e.Input)));
             var same = one!.Examples.Zip(batched!.Examples).All(p => p.First.Label == p.Second.Label && p.First.Prediction == p.Second.Prediction
                 && p.First.SelectedTokens == p.Second.SelectedTokens);
             return new InferenceBenchResult(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(options.Config))) + "/" + Path.GetFileName(options.Config),
-                test.Count, data.Test.Average(e => (double)e.DocumentTokens), options.DocumentsPerPass, ones, manys, heads, same);
+                test.Count, data.Test.Average(e => (double)e.DocumentTokens), options.DocumentsPerPass, ones, manys, heads, same, tokens);
         }
         finally
         {
