@@ -26,7 +26,7 @@ for run in $(seq 1 "$runs"); do
   start=$(date +%s.%N)
   ids=$("${tool[@]}" predict --model "$work/qa" --slurm --submit --input "$work/syn/test.jsonl" --out "$out" --shards 3 --cpus 1 --mem 1G --time 10)
   submitted=$(date +%s.%N)
-  X
+  jobs=$(tr " " "," < "$out/slurm/jobs.txt")
   while [[ -n "$(squeue -h -j "$jobs" 2>/dev/null)" ]]; do sleep 0.5; done
   ended=$(date +%s.%N)
   [[ -s "$out/predictions.jsonl" ]] || { echo "run $run: no predictions ($ids); logs in $out/slurm/logs" >&2; exit 1; }
