@@ -37,6 +37,14 @@ internal static partial class SlurmCluster
         Assert.Fail($"jobs {string.Join(",", jobs)} did not finish within {limit.TotalSeconds:0} s (cancelled):\n{queue}\n{LogTails(logFolder)}");
     }
 
+    /// <summary>sbatch --parsable in <paramref name="scripts"/> (arguments ending in .sh are scripts there); the job id.</summary>
+    public static string Submit(string scripts, params string[] args)
+    {
+        var (code, output) = Shell("sbatch", ["--parsable", "--chdir", scripts, .. args.Select(a => a.EndsWith(".sh", StringComparison.Ordinal) ? Path.Combine(scripts, a) : a)]);
+        Assert.True(code == 0, $"sbatch {string.Join(' ', args)} failed (exit {code}): {output}");
+        return output.Trim().Split(';')[0];
+    }
+
     /// <summary>True while squeue lists any of <paramref name="jobs"/>.</summary>
     public static bool Queued(IReadOnlyList<string> jobs)
     {

@@ -46,7 +46,7 @@ public sealed class SlurmResumeTests
         var method = Path.Combine(dir.File("slurm"), MethodPath);
         var checkpoint = Path.Combine(method, "checkpoints", "checkpoint");
 
-        var first = Submit(scripts, "cells.sh");
+        var first = SlurmCluster.Submit(scripts, "cells.sh");
         WaitForCheckpoint(first, checkpoint, logs);
         SlurmCluster.Shell("scancel", first);
         SlurmCluster.WaitFor([first], logs, JobWait);
@@ -56,7 +56,7 @@ public sealed class SlurmResumeTests
         var (killedAtEpoch, killedAtStep) = (state["epoch"]!.GetValue<int>(), state["total_steps"]!.GetValue<int>());
         Assert.True(killedAtEpoch < Epochs && killedAtStep > 0, $"checkpoint left by the cancelled task: epoch {killedAtEpoch}, step {killedAtStep}");
 
-        var second = Submit(scripts, "--array=0", "cells.sh");
+        var second = SlurmCluster.Submit(scripts, "--array=0", "cells.sh");
         SlurmCluster.WaitFor([second], logs, JobWait);
         Assert.Equal("COMPLETED", SlurmCluster.JobState(second));
         var log = File.ReadAllText(Path.Combine(logs, "cell-0.log"));
@@ -71,14 +71,6 @@ public sealed class SlurmResumeTests
         Assert.Equal(File.ReadAllText(Path.Combine(local, "predictions.tsv")), File.ReadAllText(Path.Combine(method, "predictions.tsv")));
         var metrics = (JsonNode.Parse(File.ReadAllText(Path.Combine(local, "result.json")))!["Result"]!["Metrics"], JsonNode.Parse(File.ReadAllText(Path.Combine(method, "result.json")))!["Result"]!["Metrics"]);
         Assert.True(JsonNode.DeepEquals(metrics.Item1, metrics.Item2), $"metrics: local {metrics.Item1?.ToJsonString()}, resumed {metrics.Item2?.ToJsonString()}");
-    }
-
-    /// <summary>sbatch --parsable in <paramref name="scripts"/>; the job id.</summary>
-    private static string Submit(string scripts, params string[] args)
-    {
-        var (code, output) = SlurmCluster.Shell("sbatch", ["--parsable", "--chdir", scripts, .. args.Select(a => a.EndsWith(".sh", StringComparison.Ordinal) ? Path.Combine(scripts, a) : a)]);
-        Assert.True(code == 0, $"sbatch {string.Join(' ', args)} failed (exit {code}): {output}");
-        return output.Trim().Split(';')[0];
     }
 
     /// <summary>Polls until the task has written a complete checkpoint; fails if the job ends first or none appears in time.</summary>
