@@ -1,3 +1,4 @@
+using CogLtx.Nn;
 using CogLtx.Tensors;
 
 namespace CogLtx.Models.Tests;
@@ -91,6 +92,38 @@ public sealed class BertInferenceTests
             Fixtures.AssertClose(fast.HiddenStates![i], reference.HiddenStates[i], $"hidden state {i}");
         using (Autograd.NoGrad())
             Fixtures.AssertClose(model.Encode(input).LastHiddenState, reference.LastHiddenState, "last hidden state without hidden states");
+    }
+
+    /// <summary>
+    /// The embeddings' one-pass eval forward equals the autograd path: BERT with two token types, and RoBERTa
+    /// positions (from the ids, pad tokens at the pad position) as Longformer uses them.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Embeddings_InferencePass_MatchesAutogradPath(bool roberta)
+    {
+        var scratch = BertConfig.Scratch(300, layers: 1, hidden: 40, heads: 2, maxLength: 128);
+        var config = roberta ? scratch.AsRoberta() : scratch;
+        var embeddings = new BertEmbeddings(config, VarBuilder.Fresh(new Rng(21)), new Rng(20));
+        embeddings.Eval();
+        var rng = new Rng(22);
+        const int batch = 3, length = 37;
+        var ids = new int[batch * length];
+        var types = new int[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i % length > 30 && roberta ? config.PaddingIdx : rng.NextInt(3, config.VocabSize);
+            types[i] = rng.NextInt(0, config.TypeVocabSize);
+        }
+        var reference = embeddings.Forward(ids, batch, length, types);
+        Assert.True(reference.RequiresGrad, "the reference must take the autograd path");
+        using var _ = Autograd.NoGrad();
+        var fast = embeddings.Forward(ids, batch, length, types);
+        Fixtures.AssertClose(fast, reference, "embeddings");
+        Assert.Equal(reference.Data, fast.Data);
+        ids[5] = config.VocabSize;
+        Assert.Contains("word_embeddings", Assert.Throws<ArgumentOutOfRangeException>(() => embeddings.Forward(ids, batch, length, types)).Message);
     }
 
     [Fact]
