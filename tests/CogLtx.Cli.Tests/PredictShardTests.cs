@@ -47,6 +47,29 @@ public sealed class PredictShardTests(CliFixture fixture)
     }
 
     [Fact]
+    public void Merge_MissingShards_AreAllNamed_WithTheirTasksLogs()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("in.jsonl"), "{\"text\": \"a\"}\n{\"text\": \"b\"}\n{\"text\": \"c\"}\n");
+        File.WriteAllText(dir.File("s1.jsonl"), "{\"id\": 2, \"line\": 2}\n");
+        File.WriteAllText(dir.File("shard-0.log"), "predict: stdin line 1: not valid JSON\n");
+
+        Cli.Fails(Cli.Run(null, "predict-merge", "--input", dir.File("in.jsonl"), "--log", dir.File("shard-0.log"), "--log", dir.File("shard-1.log"),
+                "--log", dir.File("shard-2.log"), dir.File("s0.jsonl"), dir.File("s1.jsonl"), dir.File("s2.jsonl")),
+            "2 of 3 shards missing", $"shard output not found: {dir.File("s0.jsonl")} (its task's log: {dir.File("shard-0.log")})",
+            $"shard output not found: {dir.File("s2.jsonl")} (its task's log: {dir.File("shard-2.log")}, not written)");
+    }
+
+    [Fact]
+    public void Merge_LogsNotOnePerShard_AreRefused()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("in.jsonl"), "{\"text\": \"a\"}\n");
+        Cli.Fails(Cli.Run(null, "predict-merge", "--input", dir.File("in.jsonl"), "--log", dir.File("a.log"), dir.File("s0.jsonl"), dir.File("s1.jsonl")),
+            "--log given 1 times for 2 shard files");
+    }
+
+    [Fact]
     public void Shard_OutOfRange_IsRefused() =>
         Cli.Fails(Cli.Run("", "predict", "--model", fixture.QaModel, "--shard", "3/3"), "--shard must be I/N with 0 ≤ I < N", "\"3/3\"");
 

@@ -37,8 +37,8 @@ public sealed class SlurmScriptsTests
         Assert.DoesNotContain("--array", report);
         Assert.EndsWith(" --merge\n", report);
         var submit = File.ReadAllText(files.SubmitScript);
-        Assert.Contains("--dependency=afterok:$cells", submit);
-        Assert.Contains("--dependency=afternotok:$cells", submit);
+        Assert.Contains("--dependency=afterok:$array", submit);
+        Assert.Contains("--dependency=afternotok:$array", submit);
         Assert.Equal(7, File.ReadAllLines(Path.Combine(files.Folder, "cells.tsv")).Length);
     }
 

@@ -24,28 +24,31 @@ internal sealed record PredictShard(int Index, int Count)
 }
 
 /// <summary>
-/// <c>cogltx predict-merge --input in.jsonl SHARD.jsonl…</c>: the sharded predictions of <c>predict --shard I/N</c> in
-/// input order on stdout, as one unsharded predict writes them (the <c>"line"</c> tags dropped). Every non-blank input
-/// line must have been predicted exactly once: a missing, duplicated or unknown line is an error naming it, and
-/// nothing is written.
+/// <c>cogltx predict-merge --input in.jsonl [--log LOG…] SHARD.jsonl…</c>: the sharded predictions of
+/// <c>predict --shard I/N</c> in input order on stdout, as one unsharded predict writes them (the <c>"line"</c> tags
+/// dropped). Every shard file must exist (the error names every missing one, with the log of the task that should
+/// have written it when <c>--log</c> gives one log per shard) and every non-blank input line must have been predicted
+/// exactly once: a missing, duplicated or unknown line is an error naming it, and nothing is written.
 /// </summary>
 internal static class PredictMergeCommand
 {
     public static Command Create()
     {
         var input = new Option<string>("--input") { Description = "The JSONL the shards were predicted from", Required = true };
+        var logs = new Option<string[]>("--log") { Description = "The log of the task that wrote each shard, in the shards' order (once per shard); named when its shard is missing" };
         var shards = new Argument<string[]>("shards") { Description = "Output files of predict --shard I/N", Arity = ArgumentArity.OneOrMore };
         var command = new Command("predict-merge", "Merge the outputs of predict --shard I/N, checking every input line was predicted exactly once");
         command.Options.Add(input);
+        command.Options.Add(logs);
         command.Arguments.Add(shards);
         command.SetAction(parseResult =>
         {
             try
             {
-                foreach (var line in Merge(parseResult.GetValue(input)!, parseResult.GetValue(shards)!)) Console.Out.WriteLine(line);
+                foreach (var line in Merge(parseResult.GetValue(input)!, parseResult.GetValue(shards)!, parseResult.GetValue(logs) ?? [])) Console.Out.WriteLine(line);
                 return 0;
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"predict-merge: {e.Message}");
                 return 1;
@@ -54,16 +57,24 @@ internal static class PredictMergeCommand
         return command;
     }
 
-    /// <summary>The merged lines, in input order; throws <see cref="InvalidDataException"/> naming every missing or repeated line.</summary>
-    internal static List<string> Merge(string inputPath, IReadOnlyList<string> shardPaths)
+    /// <summary>
+    /// The merged lines, in input order; throws <see cref="FileNotFoundException"/> naming every missing shard file
+    /// (with its entry of <paramref name="logs"/>, the task logs in the shards' order, when there are any) and
+    /// <see cref="InvalidDataException"/> naming every missing or repeated line.
+    /// </summary>
+    internal static List<string> Merge(string inputPath, IReadOnlyList<string> shardPaths, IReadOnlyList<string> logs)
     {
+        if (logs.Count > 0 && logs.Count != shardPaths.Count)
+            throw new ArgumentException($"--log given {logs.Count} times for {shardPaths.Count} shard files: expected one log per shard, in the same order");
         if (!File.Exists(inputPath)) throw new FileNotFoundException($"input not found: {inputPath}");
+        var absent = shardPaths.Select((path, i) => (path, i)).Where(s => !File.Exists(s.path))
+            .Select(s => $"shard output not found: {s.path}" + (logs.Count > 0 ? $" (its task's log: {logs[s.i]}{(File.Exists(logs[s.i]) ? "" : ", not written")})" : "")).ToList();
+        if (absent.Count > 0) throw new FileNotFoundException($"{absent.Count} of {shardPaths.Count} shards missing: {string.Join("; ", absent)}");
         var expected = File.ReadLines(inputPath).Select((line, i) => (line, number: i + 1)).Where(p => !string.IsNullOrWhiteSpace(p.line)).Select(p => p.number).ToList();
         var found = new Dictionary<int, (string Text, string Where)>();
         var problems = new List<string>();
         foreach (var path in shardPaths)
         {
-            if (!File.Exists(path)) throw new FileNotFoundException($"shard output not found: {path}");
             var n = 0;
             foreach (var text in File.ReadLines(path))
             {

@@ -6,12 +6,13 @@ namespace CogLtx.Cli.Commands;
 /// <summary>
 /// <c>cogltx predict --model DIR --slurm --input in.jsonl --out OUT --shards N [--submit] [--partition P --time T
 /// --cpus C --mem M --max-parallel K]</c>: instead of predicting, writes <c>OUT/slurm/</c> (<see cref="SlurmPredictScripts"/>):
-/// an sbatch array of N <c>predict --shard I/N</c> tasks and a <c>predict-merge</c> job after it; <c>--submit</c>
-/// submits them and prints the job ids. A shared file system is assumed.
+/// an sbatch array of N <c>predict --shard I/N</c> tasks and a <c>predict-merge</c> job submitted after it twice
+/// (afterok: writes the predictions; afternotok: fails naming the missing shards); <c>--submit</c> submits them and
+/// prints the job ids. A shared file system is assumed.
 /// </summary>
 internal sealed class PredictSlurm
 {
-    private readonly Option<bool> slurm = new("--slurm") { Description = "Write OUT/slurm/: an sbatch array of --shard I/N predictions and a predict-merge job after it; shared file system assumed" };
+    private readonly Option<bool> slurm = new("--slurm") { Description = "Write OUT/slurm/: an sbatch array of --shard I/N predictions and a predict-merge job after it (afterok; afternotok: names the failed shards); shared file system assumed" };
     private readonly Option<string> input = new("--input") { Description = "With --slurm: the JSONL to predict (read by every task)" };
     private readonly Option<string> output = new("--out") { Description = "With --slurm: output folder (scripts, shards, predictions.jsonl)" };
     private readonly Option<int?> shards = new("--shards") { Description = "With --slurm: number of shards (array tasks)" };

@@ -9,10 +9,13 @@ public sealed record SlurmPredictFiles(string Folder, string ShardsScript, strin
 /// <summary>
 /// The Slurm form of a batch prediction: <c>{out}/slurm/predict.sh</c>, an sbatch array whose task I runs
 /// <c>predict --shard I/N</c> over the input into <c>{out}/shards/out.I.jsonl</c> (written to a .tmp file and renamed
-/// when the shard is complete, so a killed task leaves no partial shard; a shard has no checkpoint and is rerun whole);
-/// <c>merge.sh</c>, <c>predict-merge</c> of the N shard files into <c>{out}/predictions.jsonl</c> (renamed into place
-/// too), which checks every input line was predicted exactly once; and <c>submit.sh</c>, which submits the array and
-/// the merge after it (<c>afterok</c>). N is written into the scripts, not read from Slurm, so resubmitting one shard
+/// when the shard is complete, so a killed task leaves no partial shard; a shard has no checkpoint and is rerun whole,
+/// and a task first removes what an earlier run left in its place, so a failed shard is never merged from stale
+/// output); <c>merge.sh</c>, <c>predict-merge</c> of the N shard files into <c>{out}/predictions.jsonl</c> (renamed
+/// into place too), which checks every input line was predicted exactly once and names each missing shard with its
+/// log; and <c>submit.sh</c> (<see cref="SlurmScripts.WriteSubmitScript"/>, as the grid's), which submits the array
+/// and the merge twice: after every shard succeeded (<c>afterok</c>), and after any failed (<c>afternotok</c>, where
+/// the merge fails naming the missing shards and writes no predictions). N is written into the scripts, not read from Slurm, so resubmitting one shard
 /// (<c>sbatch --array=5 predict.sh</c>) still predicts shard 5 of N. Every path is absolute: a shared file system is
 /// assumed.
 /// </summary>
@@ -42,30 +45,26 @@ public static class SlurmPredictScripts
             .AppendLine(inv, $"#SBATCH --output={SlurmScripts.Quote(Path.Combine(logs, "shard-%a.log"))}")
             .AppendLine("#SBATCH --open-mode=append")
             .Append(Preamble(shards))
+            .AppendLine(SlurmScripts.StartLine($"shard $SLURM_ARRAY_TASK_ID/{shards}"))
             .AppendLine(inv, $"out={SlurmScripts.Quote(Path.Combine(shardFolder, "out."))}\"$SLURM_ARRAY_TASK_ID\".jsonl")
+            .AppendLine("rm -f \"$out\"")
             .AppendLine(inv, $"{tool} predict --model {SlurmScripts.Quote(model)} --shard \"$SLURM_ARRAY_TASK_ID/{shards}\" < {SlurmScripts.Quote(input)} > \"$out.tmp\"")
             .AppendLine("mv \"$out.tmp\" \"$out\"");
         AtomicFile.WriteAllText(files.ShardsScript, shardScript.ToString());
 
         var outputs = Enumerable.Range(0, shards).Select(i => SlurmScripts.Quote(Path.Combine(shardFolder, $"out.{i}.jsonl")));
+        var shardLogs = Enumerable.Range(0, shards).Select(i => "--log " + SlurmScripts.Quote(Path.Combine(logs, $"shard-{i}.log")));
         var mergeScript = SlurmScripts.Header("predict-merge", options, 1, workDir)
             .AppendLine(inv, $"#SBATCH --output={SlurmScripts.Quote(Path.Combine(logs, "merge-%j.log"))}")
             .Append(Preamble(shards))
-            .AppendLine(inv, $"{tool} predict-merge --input {SlurmScripts.Quote(input)} {string.Join(' ', outputs)} > {SlurmScripts.Quote(files.Predictions + ".tmp")}")
-            .AppendLine(inv, $"mv {SlurmScripts.Quote(files.Predictions + ".tmp")} {SlurmScripts.Quote(files.Predictions)}");
+            .AppendLine(inv, $"tmp={SlurmScripts.Quote(files.Predictions + ".tmp")}")
+            .AppendLine("trap 'rm -f \"$tmp\"' EXIT")
+            .AppendLine(inv, $"{tool} predict-merge --input {SlurmScripts.Quote(input)} {string.Join(' ', shardLogs)} {string.Join(' ', outputs)} > \"$tmp\"")
+            .AppendLine(inv, $"mv \"$tmp\" {SlurmScripts.Quote(files.Predictions)}");
         AtomicFile.WriteAllText(files.MergeScript, mergeScript.ToString());
 
-        AtomicFile.WriteAllText(files.SubmitScript, $$"""
-            #!/usr/bin/env bash
-            # Submits the shard array, then the merge after every shard succeeded (afterok).
-            set -euo pipefail
-            cd {{SlurmScripts.Quote(folder)}}
-            shards=$(sbatch --parsable predict.sh); shards=${shards%%;*}
-            merge=$(sbatch --parsable --dependency=afterok:$shards --kill-on-invalid-dep=yes merge.sh); merge=${merge%%;*}
-            printf '%s\n' "$shards $merge" > jobs.txt
-            echo "shards job $shards ({{shards}} tasks), merge job $merge (afterok); predictions to {{files.Predictions}}; logs in {{logs}}"
-
-            """);
+        SlurmScripts.WriteSubmitScript(files.SubmitScript, files.ShardsScript, files.MergeScript, "shards", shards, "merge",
+            $"predictions to {files.Predictions}; logs in {logs}");
         return files;
     }
 

@@ -78,7 +78,7 @@ public static class SlurmScripts
             .AppendLine("#SBATCH --open-mode=append")
             .AppendLine("#SBATCH --requeue")
             .Append(Preamble(cells.Count))
-            .AppendLine("echo \"[$(date -u +%FT%TZ)] cell $SLURM_ARRAY_TASK_ID (job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname)\" >&2")
+            .AppendLine(StartLine("cell $SLURM_ARRAY_TASK_ID"))
             .AppendLine(CultureInfo.InvariantCulture, $"exec {string.Join(' ', command.Select(Quote))} --cell \"$SLURM_ARRAY_TASK_ID\"");
         AtomicFile.WriteAllText(files.CellsScript, cellsScript.ToString());
 
@@ -88,22 +88,38 @@ public static class SlurmScripts
             .AppendLine(CultureInfo.InvariantCulture, $"exec {string.Join(' ', command.Select(Quote))} --merge");
         AtomicFile.WriteAllText(files.ReportScript, reportScript.ToString());
 
-        AtomicFile.WriteAllText(files.SubmitScript, $$"""
-            #!/usr/bin/env bash
-            # Submits the cell array, then the merge: after every cell succeeded (afterok) or after any failed (afternotok).
-            set -euo pipefail
-            cd {{Quote(folder)}}
-            cells=$(sbatch --parsable cells.sh); cells=${cells%%;*}
-            report=$(sbatch --parsable --dependency=afterok:$cells --kill-on-invalid-dep=yes report.sh); report=${report%%;*}
-            failure=$(sbatch --parsable --dependency=afternotok:$cells --kill-on-invalid-dep=yes report.sh); failure=${failure%%;*}
-            printf '%s\n' "$cells $report $failure" > jobs.txt
-            echo "cells job $cells ({{cells.Count}} tasks), report job $report (afterok), failure report job $failure (afternotok); logs in {{logs}}"
-
-            """);
+        WriteSubmitScript(files.SubmitScript, files.CellsScript, files.ReportScript, "cells", cells.Count, "report", $"logs in {logs}");
         AtomicFile.WriteAllLines(Path.Combine(folder, "cells.tsv"),
             ["task\tdata set\tencoder\tseed\tmethod\tfolder", .. cells.Select(c => $"{c.Index}\t{c.Dataset}\t{c.EncoderLabel}\t{c.Seed}\t{c.Method}\t{c.Folder}")]);
         return files;
     }
+
+    /// <summary>
+    /// Writes <paramref name="path"/>, a <c>submit.sh</c>: submits the array script <paramref name="arrayScript"/>, then
+    /// <paramref name="afterScript"/> twice, after every task succeeded (<c>afterok</c>) and after any failed
+    /// (<c>afternotok</c>: the same job, which then names what failed and ends failed), both with
+    /// <c>--kill-on-invalid-dep=yes</c> so Slurm cancels the one whose condition cannot hold; writes the three job ids
+    /// to <c>jobs.txt</c> beside it and prints them, with <paramref name="where"/>.
+    /// </summary>
+    /// <param name="tasks">What the array's tasks are, plural (<c>cells</c>), as printed.</param>
+    /// <param name="after">What the dependent job is (<c>report</c>), as printed.</param>
+    internal static void WriteSubmitScript(string path, string arrayScript, string afterScript, string tasks, int count, string after, string where) =>
+        AtomicFile.WriteAllText(path, $$"""
+            #!/usr/bin/env bash
+            # Submits the {{tasks}} array, then the {{after}} twice: after every task succeeded (afterok) and after any failed (afternotok).
+            set -euo pipefail
+            cd {{Quote(Path.GetDirectoryName(Path.GetFullPath(path))!)}}
+            array=$(sbatch --parsable {{Quote(arrayScript)}}); array=${array%%;*}
+            after=$(sbatch --parsable --dependency=afterok:$array --kill-on-invalid-dep=yes {{Quote(afterScript)}}); after=${after%%;*}
+            failure=$(sbatch --parsable --dependency=afternotok:$array --kill-on-invalid-dep=yes {{Quote(afterScript)}}); failure=${failure%%;*}
+            printf '%s\n' "$array $after $failure" > jobs.txt
+            echo "{{tasks}} job $array ({{count}} tasks), {{after}} job $after (afterok), failure {{after}} job $failure (afternotok); {{where}}"
+
+            """);
+
+    /// <summary>The line an array task starts its log with: UTC time, <paramref name="what"/>, job and task ids, restart count and host.</summary>
+    internal static string StartLine(string what) =>
+        $"echo \"[$(date -u +%FT%TZ)] {what} (job ${{SLURM_ARRAY_JOB_ID:-none}}_${{SLURM_ARRAY_TASK_ID}}, restart ${{SLURM_RESTART_COUNT:-0}}) on $(hostname)\" >&2";
 
     /// <summary>Runs <c>submit.sh</c> (sbatch must be on PATH); returns what it printed (the job ids).</summary>
     public static string Submit(SlurmFiles files) => Submit(files.SubmitScript);
