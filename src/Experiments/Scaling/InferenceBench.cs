@@ -4,6 +4,7 @@ using System.Text;
 using CogLtx.Baselines;
 using CogLtx.Experiments.Config;
 using CogLtx.Experiments.Runner;
+using CogLtx.Models;
 using CogLtx.Text.Documents;
 using CogLtx.Training;
 using CogLtx.Training.Evaluation;
@@ -44,12 +45,6 @@ public sealed record InferenceBenchResult(string Config, int Documents, double M
     IReadOnlyList<double> CogLtxOneByOne, IReadOnlyList<double> CogLtxBatched, IReadOnlyList<double> Head, bool SamePredictions,
     InferenceTokens Tokens)
 {
-    public static double Median(IReadOnlyList<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
     public string ToMarkdown()
     {
         var b = new StringBuilder();
@@ -58,14 +53,14 @@ public sealed record InferenceBenchResult(string Config, int Documents, double M
         b.AppendLine();
         b.AppendLine("| way | seconds | × head truncation |");
         b.AppendLine("|---|---:|---:|");
-        var head = Median(Head);
+        var head = RepeatStatistics.Median(Head);
         void Row(string name, IReadOnlyList<double> xs) =>
-            b.AppendLine(inv, $"| {name} | {Median(xs):0.00} ({xs.Min():0.00}–{xs.Max():0.00}) | {Median(xs) / head:0.00} |");
+            b.AppendLine(inv, $"| {name} | {RepeatStatistics.Median(xs):0.00} ({xs.Min():0.00}–{xs.Max():0.00}) | {RepeatStatistics.Median(xs) / head:0.00} |");
         Row("CogLTX, one document at a time", CogLtxOneByOne);
         Row($"CogLTX, {DocumentsPerPass} documents per pass", CogLtxBatched);
         Row("head truncation (batched as the runner does)", Head);
         b.AppendLine();
-        b.AppendLine(inv, $"batched / one at a time: {Median(CogLtxBatched) / Median(CogLtxOneByOne):0.00}; same predictions (labels, key blocks): {(SamePredictions ? "yes" : "NO")}");
+        b.AppendLine(inv, $"batched / one at a time: {RepeatStatistics.Median(CogLtxBatched) / RepeatStatistics.Median(CogLtxOneByOne):0.00}; same predictions (labels, key blocks): {(SamePredictions ? "yes" : "NO")}");
         b.AppendLine(inv, $"encoder tokens per document: CogLTX judge {Tokens.Judge:0} + reasoner {Tokens.Reasoner:0} = {Tokens.Judge + Tokens.Reasoner:0}; head truncation {Tokens.Head:0}; {Tokens.Ratio:0.00}× head's");
         return b.ToString();
     }

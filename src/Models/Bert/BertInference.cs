@@ -47,12 +47,14 @@ internal sealed class BertInference
         var per = side > 1 ? b / side : 0;
         if (side > 1)
         {
+            // Lanes are made here, not inside the loop: growing the lane array from two threads at once would race.
+            for (var i = 0; i < side; i++) Lane(i);
             var single = options with { Threads = 1 };
             var input = hidden.Data;
             Parallel.For(0, side, new ParallelOptions { MaxDegreeOfParallelism = side }, i =>
             {
                 using var scope = ComputeOptions.Use(single);
-                Lane(i).Run(layers, input, output.Data, inputs, i * per, per, states);
+                lanes[i]!.Run(layers, input, output.Data, inputs, i * per, per, states);
             });
         }
         if (side * per < b) Lane(0).Run(layers, hidden.Data, output.Data, inputs, side * per, b - side * per, states);

@@ -71,7 +71,7 @@ public sealed record LongformerBenchResult(string Model, string GemmBackend, int
 
     /// <summary>"14,210 (12,900–15,020; 15%)": tokens/s at the median, the range over the repeats, and the spread.</summary>
     private static string Throughput(int tokens, IReadOnlyList<double> times) => string.Create(CultureInfo.InvariantCulture,
-        $"{tokens / RepeatStatistics.Median(times):N0} ({tokens / times.Max():N0}–{tokens / times.Min():N0}; {RepeatStatistics.SpreadPercent(times.ToList()):F0}%)");
+        $"{tokens / RepeatStatistics.Median(times):N0} ({tokens / times.Max():N0}–{tokens / times.Min():N0}; {RepeatStatistics.SpreadPercent(times):F0}%)");
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 }
