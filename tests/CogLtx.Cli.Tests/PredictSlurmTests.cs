@@ -55,6 +55,7 @@ public sealed class PredictSlurmTests(CliFixture fixture)
         Assert.NotEqual(0, failed);
         Assert.Contains("shard 1/2 (job none_1, restart 0) on ", taskLog);
         Assert.False(File.Exists(shard1), "the failed task left an earlier run's shard in place");
+        Assert.False(File.Exists(shard1 + ".tmp"), "the failed task left its temporary file");
         Assert.NotEqual(0, code);
         Assert.Contains($"1 of 2 shards missing: shard output not found: {shard1} (its task's log: {Path.Combine(scripts, "logs", "shard-1.log")}, not written)", output);
         Assert.False(File.Exists(Path.Combine(dir.File("out"), "predictions.jsonl")), "predictions written by a failed merge");

@@ -8,7 +8,7 @@ public sealed record SlurmPredictFiles(string Folder, string ShardsScript, strin
 
 /// <summary>
 /// The Slurm form of a batch prediction: <c>{out}/slurm/predict.sh</c>, an sbatch array whose task I runs
-/// <c>predict --shard I/N</c> over the input into <c>{out}/shards/out.I.jsonl</c> (written to a .tmp file and renamed
+/// <c>predict --shard I/N</c> over the input into <c>{out}/shards/out.I.jsonl</c> (written to a .tmp file, removed if the task fails, and renamed
 /// when the shard is complete, so a killed task leaves no partial shard; a shard has no checkpoint and is rerun whole,
 /// and a task first removes what an earlier run left in its place, so a failed shard is never merged from stale
 /// output); <c>merge.sh</c>, <c>predict-merge</c> of the N shard files into <c>{out}/predictions.jsonl</c> (renamed
@@ -48,6 +48,7 @@ public static class SlurmPredictScripts
             .AppendLine(SlurmScripts.StartLine($"shard $SLURM_ARRAY_TASK_ID/{shards}"))
             .AppendLine(inv, $"out={SlurmScripts.Quote(Path.Combine(shardFolder, "out."))}\"$SLURM_ARRAY_TASK_ID\".jsonl")
             .AppendLine("rm -f \"$out\"")
+            .AppendLine("trap 'rm -f \"$out.tmp\"' EXIT")
             .AppendLine(inv, $"{tool} predict --model {SlurmScripts.Quote(model)} --shard \"$SLURM_ARRAY_TASK_ID/{shards}\" < {SlurmScripts.Quote(input)} > \"$out.tmp\"")
             .AppendLine("mv \"$out.tmp\" \"$out\"");
         AtomicFile.WriteAllText(files.ShardsScript, shardScript.ToString());
