@@ -127,6 +127,16 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public void Run_RecordsTheEngineThreadsItRanWith_NotTheProcessorCount()
+    {
+        using var dir = new TempDir();
+        using var _ = Tensors.ComputeOptions.Use(new Tensors.ComputeOptions { Threads = 1 });
+        var results = new ExperimentRunner(Tiny("synthetic-cls", ["head"], epochs: 1), dir.Path, new RunnerOptions { Commit = "test" }).Run();
+
+        Assert.Equal($"1 of {Environment.ProcessorCount} processors", results.Settings["threads"]);
+    }
+
+    [Fact]
     public void Run_WithValidationSplit_ScoresEveryEpochAndTestsTheBestEpochsWeights()
     {
         string[] methods = ["cogltx", "head"];

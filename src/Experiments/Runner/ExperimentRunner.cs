@@ -190,7 +190,7 @@ public sealed class ExperimentRunner
             ["seed"] = t.Seed.ToString(inv),
             ["baselines"] = $"max_length {b.MaxLength}, head {b.HeadTokens}, stride {b.WindowStride}, longformer {b.LongformerMaxLength}/{b.LongformerAttentionWindow}",
             ["quick"] = config.Quick ? "true" : "false",
-            ["threads"] = Environment.ProcessorCount.ToString(inv),
+            ["threads"] = $"{Tensors.ComputeOptions.Current.Threads.ToString(inv)} of {Environment.ProcessorCount.ToString(inv)} processors",
         };
         if (data.Validation.Count > 0)
         {
