@@ -27,7 +27,7 @@ internal static class PretrainCommand
         var accumulate = new Option<int?>("--accumulate") { Description = "Micro-batches per optimizer step (1)" };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (1e-4)" };
         var warmup = new Option<double?>("--warmup") { Description = "Warm-up share of the steps (0.06), then linear decay to 0" };
-        var steps = new Option<int?>("--steps") { Description = "Optimizer steps of the run (default: --epochs passes)" };
+        var steps = new Option<int?>("--steps") { Description = "Optimizer steps of the run (default: --epochs passes); 0 writes the starting model untrained, the no-pre-training control" };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training sequences when --steps is not given (1)" };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Held-out evaluation every N steps (50)" };
         var evalSequences = new Option<int?>("--eval-sequences") { Description = "Held-out sequences evaluated (64)" };

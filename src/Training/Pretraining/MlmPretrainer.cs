@@ -42,8 +42,8 @@ public sealed class MlmPretrainer
     }
 
     /// <summary>Optimizer steps of the whole run for <paramref name="trainSequences"/> training sequences.</summary>
-    public int TotalSteps(int trainSequences) => options.Steps > 0
-        ? options.Steps
+    public int TotalSteps(int trainSequences) => options.Steps is { } steps
+        ? steps
         : options.Epochs * TrainingLoop.StepsFor((trainSequences + options.BatchSize - 1) / options.BatchSize, options.AccumulationSteps);
 
     /// <summary>Trains (or resumes) for the configured epochs over the packed corpus, scoring the held-out split periodically; cancellation is observed between micro-batches and the last checkpoint stays valid.</summary>

@@ -29,8 +29,11 @@ public sealed record PretrainOptions
     /// <summary>Gradient-norm clipping threshold (0: none).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
-    /// <summary>Optimizer steps of the whole run (the schedule's length); 0: <see cref="Epochs"/> passes over the training sequences.</summary>
-    public int Steps { get; init; }
+    /// <summary>
+    /// Optimizer steps of the whole run (the schedule's length); null: <see cref="Epochs"/> passes over the training
+    /// sequences; 0: no training, the starting model is written as it is (the no-pre-training control of a from-scratch run).
+    /// </summary>
+    public int? Steps { get; init; }
 
     /// <summary>Passes over the training sequences.</summary>
     public int Epochs { get; init; } = 1;
@@ -68,7 +71,7 @@ public sealed record PretrainOptions
         Positive(AccumulationSteps, nameof(AccumulationSteps));
         Positive(Epochs, nameof(Epochs));
         Positive(EvalSequences, nameof(EvalSequences));
-        if (Steps < 0 || EvalEverySteps < 0 || CheckpointEverySteps < 0 || StopAfterSteps < 0)
+        if (Steps is < 0 || EvalEverySteps < 0 || CheckpointEverySteps < 0 || StopAfterSteps < 0)
             throw new ArgumentOutOfRangeException(nameof(Steps), "steps, eval-every, checkpoint-every and stop-after must be ≥ 0");
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be > 0");
         if (!(WarmupFraction is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "warm-up fraction must be in [0, 1]");

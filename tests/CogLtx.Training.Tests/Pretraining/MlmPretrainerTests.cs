@@ -96,6 +96,28 @@ public sealed class MlmPretrainerTests : IDisposable
     }
 
     [Fact]
+    public void Run_ZeroSteps_WritesTheSeededStartingModelUntrained_WhateverTheCorpus()
+    {
+        File.WriteAllLines(Path.Combine(dir, "other.txt"), Enumerable.Range(0, 40).SelectMany(i => new[] { $"another text {i} entirely.", "" }));
+        var result = Run("init", Tiny with { Steps = 0 });
+        Run("init-other", Tiny with { Steps = 0 }, "other.txt");
+        var trained = Run("trained", Tiny with { Steps = 2 });
+
+        Assert.True(result.Completed);
+        Assert.Equal(0, result.TotalSteps);
+        Assert.Empty(result.Train);
+        Assert.Equal([0], result.HeldOut.Select(p => p.Step));
+        Assert.Equal(trained.HeldOut[0], result.HeldOut[0]);
+        var (model, report) = ModelLoader.Load<MaskedLmModel>(Path.Combine(dir, "init"), new LoadOptions { Strict = true });
+        Assert.True(report.IsExact);
+        var fresh = (MaskedLmModel)EncoderFactory.CreateFresh(BertConfig.Load(ConfigPath), HfTask.MaskedLM, Tiny.Seed);
+        var start = fresh.NamedParameters().ToDictionary(p => p.Name, p => p.Value.Data.ToArray());
+        foreach (var (name, value) in model.NamedParameters()) Assert.Equal(start[name], value.Data);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "init", "model.safetensors")), File.ReadAllBytes(Path.Combine(dir, "init-other", "model.safetensors")));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(dir, "init", "model.safetensors")), File.ReadAllBytes(Path.Combine(dir, "trained", "model.safetensors")));
+    }
+
+    [Fact]
     public void Resume_OnAnotherCorpus_IsAnErrorNamingTheCheckpoint()
     {
         Run("out", Tiny with { StopAfterSteps = 2 });
