@@ -24,6 +24,8 @@ public sealed class LongformerBenchTests
             Assert.True(p.ForwardSeconds > 0 && p.ForwardBackwardSeconds > 0 && p.TrainStepSeconds >= p.ForwardBackwardSeconds);
             Assert.Equal(2, p.ForwardTimes.Count);
             Assert.Equal(2, p.TrainStepTimes.Count);
+            Assert.Equal(2, p.TrainStepFaults.Count);
+            Assert.All(p.TrainStepFaults, n => Assert.True(OperatingSystem.IsLinux() ? n >= 0 : n == -1, $"page faults {n}"));
             Assert.Equal((p.ForwardTimes[0] + p.ForwardTimes[1]) / 2, p.ForwardSeconds, 12);
             Assert.True(p.GraphBytes > 0 && p.PeakManagedBytes >= p.GraphBytes && p.AllocatedBytes >= p.GraphBytes);
         });

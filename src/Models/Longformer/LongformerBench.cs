@@ -14,8 +14,10 @@ namespace CogLtx.Models.Longformer;
 /// <param name="PeakManagedBytes">Largest managed heap seen during forward + backward (sampled every millisecond), above the idle model.</param>
 /// <param name="AllocatedBytes">Bytes allocated by one forward + backward.</param>
 /// <param name="PeakWorkingSetBytes">Process peak working set once this length has run (monotonic over the run).</param>
+/// <param name="TrainStepFaults">Minor page faults of each timed train step (<see cref="IterationCost.MinorFaultCount"/>; -1 where unreadable).</param>
 public sealed record LongformerBenchPoint(int Length, IReadOnlyList<double> ForwardTimes, IReadOnlyList<double> ForwardBackwardTimes,
-    IReadOnlyList<double> TrainStepTimes, long GraphBytes, long PeakManagedBytes, long AllocatedBytes, long PeakWorkingSetBytes)
+    IReadOnlyList<double> TrainStepTimes, long GraphBytes, long PeakManagedBytes, long AllocatedBytes, long PeakWorkingSetBytes,
+    IReadOnlyList<long> TrainStepFaults)
 {
     /// <summary>Median forward seconds.</summary>
     public double ForwardSeconds => RepeatStatistics.Median(ForwardTimes);
@@ -54,8 +56,8 @@ public sealed record LongformerBenchResult(string Model, string GemmBackend, int
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"{Model}; GEMM {GemmBackend}; {Threads} threads; batch 1; global attention on token 0; peer: {PeerSource}");
         s.AppendLine();
-        s.AppendLine("| tokens | forward tok/s (range; spread) | train tok/s (range; spread) | fwd / fwd+bwd / train s | n | graph MiB | peak managed MiB | allocated MiB | peak working set MiB | peer fwd / train tok/s | ours / peer fwd / train |");
-        s.AppendLine("|---:|---|---|---|---:|---:|---:|---:|---:|---|---|");
+        s.AppendLine("| tokens | forward tok/s (range; spread) | train tok/s (range; spread) | fwd / fwd+bwd / train s | n | train page faults (min–max) | graph MiB | peak managed MiB | allocated MiB | peak working set MiB | peer fwd / train tok/s | ours / peer fwd / train |");
+        s.AppendLine("|---:|---|---|---|---:|---|---:|---:|---:|---:|---|---|");
         foreach (var p in Points)
         {
             var (peer, ratio) = Peer.TryGetValue(p.Length, out var t)
@@ -63,7 +65,7 @@ public sealed record LongformerBenchResult(string Model, string GemmBackend, int
                 : ("", "");
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"| {p.Length} | {Throughput(p.Length, p.ForwardTimes)} | {Throughput(p.Length, p.TrainStepTimes)} | " +
-                $"{p.ForwardSeconds:F3} / {p.ForwardBackwardSeconds:F3} / {p.TrainStepSeconds:F3} | {p.ForwardTimes.Count} | " +
+                $"{p.ForwardSeconds:F3} / {p.ForwardBackwardSeconds:F3} / {p.TrainStepSeconds:F3} | {p.ForwardTimes.Count} | {p.TrainStepFaults.Min():N0}–{p.TrainStepFaults.Max():N0} | " +
                 $"{Mib(p.GraphBytes)} | {Mib(p.PeakManagedBytes)} | {Mib(p.AllocatedBytes)} | {Mib(p.PeakWorkingSetBytes)} | {peer} | {ratio} |");
         }
         return s.ToString();
@@ -118,21 +120,26 @@ public static class LongformerBench
 
             model.Train();
             var fwdBwd = new List<double>();
+            var faults = new List<long>();
             var train = Repeat(warmup, iterations, () =>
             {
+                var faultsBefore = IterationCost.MinorFaultCount();
                 var sw = Stopwatch.StartNew();
                 Loss(model, input).Backward();
                 fwdBwd.Add(sw.Elapsed.TotalSeconds);
                 optimizer.Step();
                 optimizer.ZeroGrad();
-                return sw.Elapsed.TotalSeconds;
+                var seconds = sw.Elapsed.TotalSeconds;
+                var faultsAfter = IterationCost.MinorFaultCount();
+                faults.Add(faultsBefore < 0 || faultsAfter < 0 ? -1 : faultsAfter - faultsBefore);
+                return seconds;
             });
 
             var (graph, peak, allocated) = MeasureMemory(model, input);
             optimizer.ZeroGrad();
             using var process = Process.GetCurrentProcess();
             var point = new LongformerBenchPoint(length, forward, fwdBwd.Skip(warmup).ToList(), train,
-                graph, peak, allocated, process.PeakWorkingSet64);
+                graph, peak, allocated, process.PeakWorkingSet64, faults.Skip(warmup).ToList());
             points.Add(point);
             progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"longformer {length} tokens: forward {point.ForwardTokensPerSecond:N0} tok/s, train {point.TrainTokensPerSecond:N0} tok/s, graph {graph >> 20} MiB, peak {peak >> 20} MiB"));

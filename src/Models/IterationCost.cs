@@ -1,15 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace CogLtx.Cli.Commands;
+namespace CogLtx.Models;
 
 /// <summary>
 /// What one timed benchmark iteration cost besides its work: the seconds the garbage collector paused the process
 /// (<see cref="GC.GetTotalPauseDuration"/>), the gen-2 collections it ran, and the minor page faults the process took
 /// (fresh memory touched for the first time; Linux <c>/proc/self/stat</c>, -1 elsewhere). Lets a slow repeat be
-/// attributed to the collector, to memory growth, or to neither (the machine).
+/// attributed to the collector, to memory growth, or to neither (the machine). Used by <c>cogltx bench bert</c> and
+/// <see cref="Longformer.LongformerBench"/>.
 /// </summary>
-internal readonly record struct IterationCost(double Seconds, double GcPauseSeconds, int Gen2Collections, long MinorFaults)
+/// <param name="Seconds">Wall-clock seconds of the iteration.</param>
+/// <param name="GcPauseSeconds">Seconds the collector paused the process during it.</param>
+/// <param name="Gen2Collections">Gen-2 collections during it.</param>
+/// <param name="MinorFaults">Minor page faults the process took during it; -1 where they cannot be read.</param>
+public readonly record struct IterationCost(double Seconds, double GcPauseSeconds, int Gen2Collections, long MinorFaults)
 {
     /// <summary>Runs <paramref name="iteration"/> once and measures it.</summary>
     public static IterationCost Measure(Action iteration)
@@ -24,7 +29,7 @@ internal readonly record struct IterationCost(double Seconds, double GcPauseSeco
     }
 
     /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or -1 when it cannot be read.</summary>
-    private static long MinorFaultCount()
+    public static long MinorFaultCount()
     {
         try
         {
