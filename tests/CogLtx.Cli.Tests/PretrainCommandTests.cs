@@ -29,9 +29,14 @@ public sealed class PretrainCommandTests
         Assert.Contains("unigram baseline", run.Stdout);
         Assert.Contains(run.Stderr.Split('\n'), l => Cli.TimestampedLine().IsMatch(l) && l.Contains("ETA"));
         Assert.DoesNotContain("ETA", run.Stdout);
-        foreach (var file in new[] { "config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json", "pretraining.json" })
+        foreach (var file in new[] { "config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json", "pretraining.json", "curve.svg" })
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} missing\n{run}");
         Assert.Contains("BertForMaskedLM", File.ReadAllText(Path.Combine(output, "config.json")));
+        var svg = File.ReadAllText(Path.Combine(output, "curve.svg"));
+        Assert.StartsWith("<svg", svg);
+        Assert.Contains("held-out loss", svg);
+        Assert.Contains("training loss", svg);
+        Assert.Contains("unigram ", svg);
     }
 
     [Fact]

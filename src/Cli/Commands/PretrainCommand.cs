@@ -71,6 +71,7 @@ internal static class PretrainCommand
                     TextField = parseResult.GetValue(textField) ?? "text",
                 };
                 var result = PretrainJob.Run(request, new ProgressLog(), CliConsole.Log, cancellationToken);
+                if (result.Completed) PretrainPlot.Write(result, request.OutDir);
                 Print(result, request.OutDir);
                 return 0;
             }
