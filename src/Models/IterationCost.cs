@@ -29,7 +29,7 @@ public readonly record struct IterationCost(double Seconds, double GcPauseSecond
     }
 
     /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or -1 when it cannot be read.</summary>
-    public static long MinorFaultCount()
+    private static long MinorFaultCount()
     {
         try
         {

@@ -14,7 +14,7 @@ namespace CogLtx.Models.Longformer;
 /// <param name="PeakManagedBytes">Largest managed heap seen during forward + backward (sampled every millisecond), above the idle model.</param>
 /// <param name="AllocatedBytes">Bytes allocated by one forward + backward.</param>
 /// <param name="PeakWorkingSetBytes">Process peak working set once this length has run (monotonic over the run).</param>
-/// <param name="TrainStepFaults">Minor page faults of each timed train step (<see cref="IterationCost.MinorFaultCount"/>; -1 where unreadable).</param>
+/// <param name="TrainStepFaults">Minor page faults of each timed train step (<see cref="IterationCost.MinorFaults"/>; -1 where unreadable).</param>
 public sealed record LongformerBenchPoint(int Length, IReadOnlyList<double> ForwardTimes, IReadOnlyList<double> ForwardBackwardTimes,
     IReadOnlyList<double> TrainStepTimes, long GraphBytes, long PeakManagedBytes, long AllocatedBytes, long PeakWorkingSetBytes,
     IReadOnlyList<long> TrainStepFaults)
@@ -123,16 +123,16 @@ public static class LongformerBench
             var faults = new List<long>();
             var train = Repeat(warmup, iterations, () =>
             {
-                var faultsBefore = IterationCost.MinorFaultCount();
-                var sw = Stopwatch.StartNew();
-                Loss(model, input).Backward();
-                fwdBwd.Add(sw.Elapsed.TotalSeconds);
-                optimizer.Step();
-                optimizer.ZeroGrad();
-                var seconds = sw.Elapsed.TotalSeconds;
-                var faultsAfter = IterationCost.MinorFaultCount();
-                faults.Add(faultsBefore < 0 || faultsAfter < 0 ? -1 : faultsAfter - faultsBefore);
-                return seconds;
+                var cost = IterationCost.Measure(() =>
+                {
+                    var sw = Stopwatch.StartNew();
+                    Loss(model, input).Backward();
+                    fwdBwd.Add(sw.Elapsed.TotalSeconds);
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
+                });
+                faults.Add(cost.MinorFaults);
+                return cost.Seconds;
             });
 
             var (graph, peak, allocated) = MeasureMemory(model, input);
