@@ -1,12 +1,14 @@
 using System.CommandLine;
 using CogLtx.Data;
+using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Cli.Commands;
 
 /// <summary>
-/// <c>cogltx data list | get NAME | synth TASK</c>: which datasets are known and present, fetching them (from a
-/// local mirror or the public originals, resumable and verified), and writing the synthetic long-document tasks
+/// <c>cogltx data list | get NAME | export NAME | synth TASK</c>: which datasets are known and present, fetching them
+/// (from a local mirror or the public originals, resumable and verified), writing one split of a known dataset as the
+/// project's JSONL (what <c>train</c> and <c>pretrain --corpus</c> read), and writing the synthetic long-document tasks
 /// with a from-scratch vocabulary. The data directory is <c>--data-dir</c>, else COGLTX_DATA, else ./data.
 /// </summary>
 internal static class DataCommand
@@ -16,6 +18,7 @@ internal static class DataCommand
         var data = new Command("data", "List, fetch and generate long-document datasets");
         data.Subcommands.Add(List());
         data.Subcommands.Add(Get());
+        data.Subcommands.Add(Export());
         data.Subcommands.Add(Synth());
         return data;
     }
@@ -86,6 +89,40 @@ internal static class DataCommand
                 Console.Error.WriteLine($"data get: {e.Message}");
                 return 1;
             }
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var name = new Argument<string>("name") { Description = $"Dataset: {string.Join(", ", KnownDatasets.All.Select(d => d.Name))}" };
+        var split = new Option<string>("--split") { Description = "Which split to write: train or test", Required = true };
+        split.AcceptOnlyFromAmong("train", "test");
+        var output = new Option<string>("--out") { Description = "JSONL file to write (atomically)", Required = true };
+        var clean = new Option<bool>("--clean-newsgroups") { Description = "Apply CogLTX's 20 Newsgroups cleaning, as the experiments' \"clean_newsgroups\" does" };
+        var dataDir = DataDirOption();
+        var command = new Command("export", "Write one split of a known dataset as JSONL (id, text, label): input for `train`, or a pre-training corpus of the training split only");
+        command.Arguments.Add(name);
+        foreach (var option in new Option[] { split, output, clean, dataDir }) command.Options.Add(option);
+        command.SetAction(parseResult =>
+        {
+            var directory = DataDirectory.Resolve(parseResult.GetValue(dataDir));
+            Dataset dataset;
+            try
+            {
+                dataset = KnownDatasets.Load(parseResult.GetValue(name)!, directory, new LoadOptions { CleanNewsgroups = parseResult.GetValue(clean) });
+            }
+            catch (Exception e) when (e is FileNotFoundException or KeyNotFoundException or DataFormatException)
+            {
+                Console.Error.WriteLine($"data export: {e.Message}");
+                return 1;
+            }
+            var examples = parseResult.GetValue(split) == "train" ? dataset.Train : dataset.Test;
+            var path = Path.GetFullPath(parseResult.GetValue(output)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            LongDocJsonl.Write(examples, path, multiLabel: dataset.Kind == ReasonerTask.MultiLabel);
+            Console.WriteLine($"{dataset.Name} {parseResult.GetValue(split)}: {examples.Count} documents → {path}");
+            return 0;
         });
         return command;
     }
