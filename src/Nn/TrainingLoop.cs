@@ -63,7 +63,8 @@ public sealed record OptimizerStep(int Step, int Steps, int TotalSteps, double L
 /// itself, <see cref="MicroBatchLoss.Backpropagate"/>) (so the step's gradient is the mean
 /// over its rows, whatever the micro-batch sizes), the learning rate comes from the schedule at the optimizer's step
 /// count, the global gradient norm is clipped (or only measured) and checked, and AdamW steps. Cancellation is
-/// observed before each micro-batch. After each step the caller records it (<c>stepped</c>); then a checkpoint is
+/// observed before each micro-batch. Each micro-batch's forward, backward and <see cref="MicroBatchLoss.AfterBackward"/>
+/// run in one <see cref="BufferScope"/>: its tensors end there, and the next micro-batch reuses their storage. After each step the caller records it (<c>stepped</c>); then a checkpoint is
 /// written every <c>checkpointEverySteps</c> run steps and when the run is to stop at <c>stopAfterSteps</c> (the end of
 /// a pass is left to the caller, which saves its own end-of-pass state). A pass resumes at any step: the micro-batches
 /// of the earlier steps are skipped.
@@ -77,6 +78,9 @@ public sealed class TrainingLoop
     private readonly double maxGradNorm;
     private readonly int checkpointEverySteps;
     private readonly int stopAfterSteps;
+
+    // Each micro-batch's graph (activations, gradients) lives in one scope, so the next micro-batch reuses its memory.
+    private readonly BufferPool buffers = new();
 
     /// <param name="parameters">The parameters whose gradient norm is clipped, in the model's order (the norm's summation order).</param>
     /// <param name="maxGradNorm">Global-norm clip; 0 measures the norm without clipping.</param>
@@ -130,9 +134,13 @@ public sealed class TrainingLoop
             foreach (var micro in group)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var microBatch = lossOf(micro);
-                var value = Backward(microBatch, (float)micro.Length / rows, $"{where} step {step + 1}");
-                microBatch.AfterBackward?.Invoke();
+                float value;
+                using (buffers.Begin())
+                {
+                    var microBatch = lossOf(micro);
+                    value = Backward(microBatch, (float)micro.Length / rows, $"{where} step {step + 1}");
+                    microBatch.AfterBackward?.Invoke();
+                }
                 lossSum += (double)value * micro.Length;
             }
             var lr = schedule.LearningRate(optimizer.Steps);

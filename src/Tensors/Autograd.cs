@@ -52,7 +52,7 @@ public static class Autograd
             if (t.Grad is null) continue;
             t.Node!.Backward();
             // Intermediate gradients are not needed once propagated; free them (leaves keep theirs).
-            t.Grad = null;
+            t.DropGrad();
         }
     }
 
@@ -101,6 +101,14 @@ public sealed partial class Tensor
     /// <summary>Backpropagates with an explicit output gradient (vector-Jacobian product).</summary>
     public void Backward(ReadOnlySpan<float> seed) => Autograd.Backward(this, seed);
 
+    /// <summary>Drops the gradient of an intermediate tensor after backward has propagated it; pooled storage goes back at once.</summary>
+    internal void DropGrad()
+    {
+        var g = grad;
+        grad = null;
+        if (g is not null) scope?.Dropped(g);
+    }
+
     /// <summary>
     /// The gradient buffer a backward kernel writes into. On the first contribution (no gradient yet) a new,
     /// uninitialised buffer is attached and <paramref name="fresh"/> is true: the kernel must then write every
@@ -114,19 +122,29 @@ public sealed partial class Tensor
             return g;
         }
         fresh = true;
-        return Grad = GC.AllocateUninitializedArray<float>(Size);
+        return Grad = NewGradient(zeroed: false);
     }
 
     /// <summary>
     /// Adds <paramref name="g"/> (same layout) into the gradient. With no gradient yet, <paramref name="adopt"/>
     /// takes <paramref name="g"/> itself as the buffer: the caller hands it over (an op output's gradient,
-    /// which autograd drops right after that op's backward); otherwise it is copied.
+    /// which autograd drops right after that op's backward); otherwise it is copied. Pooled storage of the current
+    /// <see cref="BufferScope"/> is copied too when this tensor does not live in that scope (a parameter), since the
+    /// scope takes it back when it ends.
     /// </summary>
     internal void AccumulateGrad(float[] g, bool adopt)
     {
         if (Grad is null)
         {
-            Grad = adopt ? g : (float[])g.Clone();
+            if (adopt && (ReferenceEquals(scope, BufferScope.Current) || BufferScope.Current?.Holds(g) != true))
+            {
+                Grad = g;
+                scope?.HandOver(g);
+                return;
+            }
+            var copy = NewGradient(zeroed: false);
+            g.AsSpan().CopyTo(copy);
+            Grad = copy;
             return;
         }
         System.Numerics.Tensors.TensorPrimitives.Add(Grad, g, Grad);

@@ -14,12 +14,24 @@ public sealed partial class Tensor
         var size = Shapes.Size(shape);
         if (size != data.Length)
             throw new ArgumentException($"shape [{string.Join(", ", shape)}] needs {size} elements, data has {data.Length}");
-        Data = data;
+        this.data = data;
         Shape = (int[])shape.Clone();
+        if (BufferScope.Current is { } current && current.Holds(data))
+        {
+            scope = current;
+            current.Track(this);
+        }
     }
 
-    /// <summary>Row-major storage; its length equals <see cref="Size"/>.</summary>
-    public float[] Data { get; }
+    private readonly float[] data;
+    private float[]? grad;
+
+    // The scope whose pooled storage this tensor uses (null: storage from the runtime), and whether that scope ended.
+    private BufferScope? scope;
+    private bool released;
+
+    /// <summary>Row-major storage; its length equals <see cref="Size"/>. Throws once the tensor's <see cref="BufferScope"/> has ended.</summary>
+    public float[] Data => released ? throw Ended() : data;
 
     /// <summary>Dimensions.</summary>
     public int[] Shape { get; }
@@ -37,7 +49,11 @@ public sealed partial class Tensor
     public bool RequiresGrad { get; set; }
 
     /// <summary>Accumulated gradient (same layout as <see cref="Data"/>), allocated on first use.</summary>
-    public float[]? Grad { get; internal set; }
+    public float[]? Grad
+    {
+        get => released ? throw Ended() : grad;
+        internal set => grad = value;
+    }
 
     /// <summary>The op that produced this tensor, when it was recorded for autograd.</summary>
     internal Node? Node { get; set; }
@@ -46,13 +62,13 @@ public sealed partial class Tensor
     public int Dim(int axis) => Shape[axis < 0 ? axis + Shape.Length : axis];
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(params int[] shape) => new(new float[Shapes.Size(shape)], shape);
+    public static Tensor Zeros(params int[] shape) => new(BufferScope.Allocate(Shapes.Size(shape), zeroed: true), shape);
 
     /// <summary>
-    /// Storage left uninitialised (GC.AllocateUninitializedArray): for kernels that overwrite every entry of
-    /// their output, which saves zeroing megabytes per op.
+    /// Storage left uninitialised (pooled inside a <see cref="BufferScope"/>, else GC.AllocateUninitializedArray): for
+    /// kernels that overwrite every entry of their output, which saves zeroing megabytes per op.
     /// </summary>
-    internal static Tensor Empty(params int[] shape) => new(GC.AllocateUninitializedArray<float>(Shapes.Size(shape)), shape);
+    public static Tensor Empty(params int[] shape) => new(BufferScope.Allocate(Shapes.Size(shape), zeroed: false), shape);
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)
@@ -100,13 +116,24 @@ public sealed partial class Tensor
     }
 
     /// <summary>Gradient storage, allocated (zeroed) on first use.</summary>
-    public Span<float> GradSpan() => Grad ??= new float[Size];
+    public Span<float> GradSpan() => Grad ??= NewGradient(zeroed: true);
 
     /// <summary>Drops the accumulated gradient.</summary>
     public void ZeroGrad() => Grad = null;
 
     /// <summary>A deep copy of the values, cut from the autograd graph.</summary>
     public Tensor Clone() => new((float[])Data.Clone(), Shape);
+
+    /// <summary>Storage for this tensor's gradient: from its scope when it has one, so that it is pooled too.</summary>
+    private float[] NewGradient(bool zeroed) =>
+        scope is { } s ? s.Rent(Size, zeroed, gradient: true) : zeroed ? new float[Size] : GC.AllocateUninitializedArray<float>(Size);
+
+    /// <summary>Called by the tensor's scope as it ends: from now on its storage belongs to the pool.</summary>
+    internal void Release() => released = true;
+
+    private InvalidOperationException Ended() => new(
+        $"{this} was made inside a BufferScope (one training step) that has ended, and its storage now serves other tensors; " +
+        "read or Clone() what must outlive the step before the scope ends");
 
     /// <summary>The shape and name.</summary>
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}]{(Name is null ? "" : " " + Name)}";

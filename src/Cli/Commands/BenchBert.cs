@@ -59,8 +59,9 @@ internal static class BenchBert
         var json = new Option<bool>("--json") { Description = "Print one JSON object (torch-peer layout) on stdout" };
         var threads = new Option<int?>("--threads") { Description = "Engine threads (default: env COGLTX_THREADS, else the processor count)" };
         var noTrain = new Option<bool>("--forward-only") { Description = "Skip the training-step measurement" };
+        var noPool = new Option<bool>("--no-buffer-pool") { Description = "Train steps without a BufferPool scope (fresh arrays every step, as before the pool), to measure what the pool buys" };
         var command = new Command("bert", "Forward and training-step tokens/s of BertModel (mini/minilm/small/base or --config), median and spread, beside the torch peer");
-        foreach (var o in new Option[] { size, configDir, seq, batch, json, threads, noTrain, repeats, peerFile }) command.Options.Add(o);
+        foreach (var o in new Option[] { size, configDir, seq, batch, json, threads, noTrain, noPool, repeats, peerFile }) command.Options.Add(o);
         command.SetAction(parseResult =>
         {
             var (s, t, b) = (parseResult.GetValue(size)!, parseResult.GetValue(seq), parseResult.GetValue(batch));
@@ -107,7 +108,7 @@ internal static class BenchBert
                     return 2;
                 }
             }
-            var result = Run(name, config, t, b, !parseResult.GetValue(noTrain), iterations, peerJson);
+            var result = Run(name, config, t, b, !parseResult.GetValue(noTrain), iterations, peerJson, !parseResult.GetValue(noPool));
             if (parseResult.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
             else PrintSummary(result);
             return 0;
@@ -122,7 +123,7 @@ internal static class BenchBert
         return config.ModelType == "bert" ? config : config with { ModelType = "bert", MaxPositionEmbeddings = Math.Max(512, config.MaxLength) };
     }
 
-    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, JsonElement? peerJson)
+    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, JsonElement? peerJson, bool bufferPool = true)
     {
         var model = BertModel.Create(config, seed: 0);
         var rng = new Rng(1);
@@ -161,12 +162,17 @@ internal static class BenchBert
             model.Train();
             var optimizer = new AdamW(model.NamedParameters(), learningRate: 1e-4, weightDecay: 0.01);
             var split = new List<(double FwdBwd, double Step)>();
+            // As TrainingLoop runs a micro-batch: its graph in one BufferPool scope, reused by the next step.
+            var pool = bufferPool ? new BufferPool() : null;
             var steps = Time(iterations, () =>
             {
                 var clock = Stopwatch.StartNew();
-                var output = model.Encode(input);
-                var loss = Ops.Add(Ops.Mean(Ops.Mul(output.LastHiddenState, output.LastHiddenState)), Ops.Mean(Ops.Mul(output.PoolerOutput!, output.PoolerOutput!)));
-                loss.Backward();
+                using (pool?.Begin())
+                {
+                    var output = model.Encode(input);
+                    var loss = Ops.Add(Ops.Mean(Ops.Mul(output.LastHiddenState, output.LastHiddenState)), Ops.Mean(Ops.Mul(output.PoolerOutput!, output.PoolerOutput!)));
+                    loss.Backward();
+                }
                 var fwdBwd = clock.Elapsed.TotalSeconds;
                 optimizer.Step();
                 optimizer.ZeroGrad();
@@ -178,6 +184,7 @@ internal static class BenchBert
             trainSummary["fwd_bwd_median_s"] = fb;
             trainSummary["fwd_bwd_tokens_per_s"] = tokens / fb;
             trainSummary["adamw_step_median_s"] = RepeatStatistics.Median(timed.Select(s => s.Step));
+            trainSummary["buffer_pool"] = bufferPool;
             result["train_step"] = trainSummary;
         }
 

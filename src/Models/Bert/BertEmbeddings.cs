@@ -83,7 +83,7 @@ public sealed class BertEmbeddings : Module
         var h = config.HiddenSize;
         WordEmbeddings.CheckIds(inputIds);
         TokenTypeEmbeddings.CheckIds(tokenTypeIds);
-        var output = new Tensor(GC.AllocateUninitializedArray<float>(batch * length * h), batch, length, h);
+        var output = Tensor.Empty(batch, length, h);
         Fused.EmbeddingSumLayerNorm(WordEmbeddings.Weight.Data, inputIds, TokenTypeEmbeddings.Weight.Data, tokenTypeIds,
             PositionEmbeddings.Weight.Data, positionIds, LayerNorm.Weight.Data, LayerNorm.Bias.Data, LayerNorm.Eps, output.Data);
         return output;

@@ -33,7 +33,7 @@ public static partial class Ops
 
         // Probabilities are kept only when backward will need them; otherwise each thread reuses one scratch.
         var record = Autograd.IsEnabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
-        var probs = record ? new float[b * nh * tq * tk] : null;   // (B, NH, Tq, Tk)
+        var probs = record ? BufferScope.Allocate(b * nh * tq * tk, zeroed: false) : null;   // (B, NH, Tq, Tk), every entry written below
         var y = Tensor.Empty(b, nh, tq, hv);
         Parallelism.For(b * nh, (long)tq * tk * (hs + hv), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {

@@ -11,7 +11,7 @@ public static partial class Ops
         if (p < 0 || p >= 1) throw new ArgumentOutOfRangeException(nameof(p), $"dropout probability must be in [0, 1), got {p}");
         if (!training || p == 0) return x;
         // The mask holds the factor each entry is multiplied by: 0 or 1/(1 − p).
-        var mask = new float[x.Size];
+        var mask = BufferScope.Allocate(x.Size, zeroed: false);   // every entry is written below
         FillDropoutMask(mask, p, rng);
         var y = Tensor.Empty(x.Shape);
         TensorPrimitives.Multiply(x.Data, mask, y.Data);

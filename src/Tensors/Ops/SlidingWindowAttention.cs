@@ -102,12 +102,12 @@ public static partial class Ops
                 (s.Qg, s.Kg, s.Vg) = (qg, kg, vg);
             }
             var heads = b * numHeads;
-            s.PBand = new float[heads * t * s.W];
-            s.PCol = new float[heads * t * s.G];
-            s.PRow = new float[heads * s.G * t];
+            s.PBand = BufferScope.Allocate(heads * t * s.W, zeroed: true);
+            s.PCol = BufferScope.Allocate(heads * t * s.G, zeroed: true);
+            s.PRow = BufferScope.Allocate(heads * s.G * t, zeroed: true);
             if (dropoutP > 0f)
             {
-                (s.KeepBand, s.KeepCol, s.KeepRow) = (new float[s.PBand.Length], new float[s.PCol.Length], new float[s.PRow.Length]);
+                (s.KeepBand, s.KeepCol, s.KeepRow) = (BufferScope.Allocate(s.PBand.Length, zeroed: true), BufferScope.Allocate(s.PCol.Length, zeroed: true), BufferScope.Allocate(s.PRow.Length, zeroed: true));
                 s.Seeds = new ulong[heads];
                 for (var i = 0; i < heads; i++) s.Seeds[i] = rng!.NextULong();
             }
