@@ -27,7 +27,7 @@ public sealed partial class Tensor
     private float[]? grad;
 
     // The scope whose pooled storage this tensor uses (null: storage from the runtime), and whether that scope ended.
-    private BufferScope? scope;
+    private readonly BufferScope? scope;
     private bool released;
 
     /// <summary>Row-major storage; its length equals <see cref="Size"/>. Throws once the tensor's <see cref="BufferScope"/> has ended.</summary>
