@@ -4,7 +4,7 @@ namespace CogLtx.Tensors;
 /// Float arrays kept from one training step to the next, so that a step's activations and gradients reuse the
 /// previous step's memory instead of asking the runtime for fresh arrays. Fresh large arrays cost more than their
 /// size: the garbage collector hands the pages of collected large objects back to the kernel, and every page of a
-/// fresh array is then faulted in and zeroed again (docs/performance.md, "train-step page faults": 0.34 s + 11 µs
+/// fresh array is then faulted in and zeroed again (docs/performance.md, "Why a train step is sometimes 3–4× slower": 0.34 s + 11 µs
 /// per fault, up to 119,000 faults in one BERT-mini step). Arrays are pooled by exact length, because a tensor's
 /// storage is exactly its size. Used through <see cref="Begin"/>: tensors made inside a <see cref="BufferScope"/>
 /// take pooled storage, and give it back when the scope ends. Thread-safe.
