@@ -136,7 +136,8 @@ public sealed partial class Tensor
     {
         if (Grad is null)
         {
-            if (adopt && (ReferenceEquals(scope, BufferScope.Current) || BufferScope.Current?.Holds(g) != true))
+            var reclaimedElsewhere = BufferScope.Current is { } current && current.Holds(g) && !ReferenceEquals(scope, current);
+            if (adopt && !reclaimedElsewhere)
             {
                 Grad = g;
                 scope?.HandOver(g);

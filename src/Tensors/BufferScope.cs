@@ -35,8 +35,10 @@ public sealed class BufferScope : IDisposable
     internal static BufferScope? Current => current;
 
     /// <summary>Storage for a new array: pooled inside a scope (when long enough), else from the runtime.</summary>
-    internal static float[] Allocate(int length, bool zeroed) =>
-        current is { } scope ? scope.Rent(length, zeroed, gradient: false) : zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+    internal static float[] Allocate(int length, bool zeroed) => current is { } scope ? scope.Rent(length, zeroed, gradient: false) : Fresh(length, zeroed);
+
+    /// <summary>Storage from the runtime, outside any scope: zeroed, or left uninitialised for kernels that write every entry.</summary>
+    internal static float[] Fresh(int length, bool zeroed) => zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length);
 
     /// <summary>An array of <paramref name="length"/> held until this scope ends (or, for a gradient, until autograd drops it).</summary>
     internal float[] Rent(int length, bool zeroed, bool gradient)

@@ -126,7 +126,7 @@ public sealed partial class Tensor
 
     /// <summary>Storage for this tensor's gradient: from its scope when it has one, so that it is pooled too.</summary>
     private float[] NewGradient(bool zeroed) =>
-        scope is { } s ? s.Rent(Size, zeroed, gradient: true) : zeroed ? new float[Size] : GC.AllocateUninitializedArray<float>(Size);
+        scope?.Rent(Size, zeroed, gradient: true) ?? BufferScope.Fresh(Size, zeroed);
 
     /// <summary>Called by the tensor's scope as it ends: from now on its storage belongs to the pool.</summary>
     internal void Release() => released = true;

@@ -13,11 +13,7 @@ public sealed class BenchBertTests
     public void Json_GivesEachRepeatsTimeGcPauseCollectionsAndPageFaults()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("config.json"), """
-            {"model_type": "bert", "vocab_size": 100, "hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,
-             "intermediate_size": 32, "max_position_embeddings": 64, "type_vocab_size": 2}
-            """);
-        var run = Cli.Ok(Cli.Run(null, "bench", "bert", "--config", dir.File("config.json"), "--seq", "16", "--batch", "2", "--repeats", "3", "--threads", "1", "--json"));
+        var run = Cli.Ok(Cli.Run(null, "bench", "bert", "--config", TinyConfig(dir), "--seq", "16", "--batch", "2", "--repeats", "3", "--threads", "1", "--json"));
         using var json = JsonDocument.Parse(run.Stdout);
         foreach (var figure in new[] { "forward", "train_step" })
         {
@@ -34,5 +30,26 @@ public sealed class BenchBertTests
             Assert.All(gen2, g => Assert.True(g >= 0));
             Assert.All(faults, n => Assert.True(OperatingSystem.IsLinux() ? n >= 0 : n == -1, $"page faults {n}"));
         }
+        Assert.True(json.RootElement.GetProperty("train_step").GetProperty("buffer_pool").GetBoolean());
+    }
+
+    [Fact]
+    public void NoBufferPool_IsRecordedInTheTrainFigure()
+    {
+        using var dir = new TempDir();
+        var run = Cli.Ok(Cli.Run(null, "bench", "bert", "--config", TinyConfig(dir), "--seq", "16", "--batch", "2", "--repeats", "2", "--threads", "1", "--json", "--no-buffer-pool"));
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.False(json.RootElement.GetProperty("train_step").GetProperty("buffer_pool").GetBoolean());
+    }
+
+    /// <summary>A one-layer BERT config with hidden size 16: every figure takes milliseconds.</summary>
+    private static string TinyConfig(TempDir dir)
+    {
+        var path = dir.File("config.json");
+        File.WriteAllText(path, """
+            {"model_type": "bert", "vocab_size": 100, "hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,
+             "intermediate_size": 32, "max_position_embeddings": 64, "type_vocab_size": 2}
+            """);
+        return path;
     }
 }

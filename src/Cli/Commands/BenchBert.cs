@@ -123,7 +123,7 @@ internal static class BenchBert
         return config.ModelType == "bert" ? config : config with { ModelType = "bert", MaxPositionEmbeddings = Math.Max(512, config.MaxLength) };
     }
 
-    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, JsonElement? peerJson, bool bufferPool = true)
+    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, JsonElement? peerJson, bool bufferPool)
     {
         var model = BertModel.Create(config, seed: 0);
         var rng = new Rng(1);
