@@ -107,10 +107,14 @@ public sealed partial class AdamW
         return leaf == "weight" && (name.Contains("LayerNorm.", StringComparison.Ordinal) || name.Contains("layer_norm.", StringComparison.Ordinal));
     }
 
-    /// <summary>Drops every parameter's gradient (torch's <c>zero_grad(set_to_none=True)</c>).</summary>
+    /// <summary>
+    /// Drops every parameter's gradient (torch's <c>zero_grad(set_to_none=True)</c>: a parameter the next backward
+    /// does not reach gets no update), keeping each array for that parameter's next gradient
+    /// (<see cref="Tensor.RecycleGrad"/>).
+    /// </summary>
     public void ZeroGrad()
     {
-        foreach (var s in slots) s.Value.ZeroGrad();
+        foreach (var s in slots) s.Value.RecycleGrad();
     }
 
     /// <summary>

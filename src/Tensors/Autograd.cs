@@ -140,6 +140,7 @@ public sealed partial class Tensor
             if (adopt && !reclaimedElsewhere)
             {
                 Grad = g;
+                spareGrad = null;
                 scope?.HandOver(g);
                 return;
             }

@@ -26,6 +26,9 @@ public sealed partial class Tensor
     private readonly float[] data;
     private float[]? grad;
 
+    // A gradient array kept by RecycleGrad for this tensor's next gradient (parameters: one array for every step).
+    private float[]? spareGrad;
+
     // The scope whose pooled storage this tensor uses (null: storage from the runtime), and whether that scope ended.
     private readonly BufferScope? scope;
     private bool released;
@@ -121,12 +124,33 @@ public sealed partial class Tensor
     /// <summary>Drops the accumulated gradient.</summary>
     public void ZeroGrad() => Grad = null;
 
+    /// <summary>
+    /// Drops the accumulated gradient as <see cref="ZeroGrad"/> does (the tensor has no gradient until the next
+    /// backward reaches it), but keeps its array for that next gradient, so that a parameter's gradient is not
+    /// allocated and faulted in afresh every step. Only for callers that hold no reference to the old
+    /// <see cref="Grad"/> array: the next backward overwrites it.
+    /// </summary>
+    public void RecycleGrad()
+    {
+        if (grad is { } g && scope is null) spareGrad = g;
+        grad = null;
+    }
+
     /// <summary>A deep copy of the values, cut from the autograd graph.</summary>
     public Tensor Clone() => new((float[])Data.Clone(), Shape);
 
-    /// <summary>Storage for this tensor's gradient: from its scope when it has one, so that it is pooled too.</summary>
-    private float[] NewGradient(bool zeroed) =>
-        scope?.Rent(Size, zeroed, gradient: true) ?? BufferScope.Fresh(Size, zeroed);
+    /// <summary>
+    /// Storage for this tensor's gradient: from its scope when it has one, so that it is pooled too; else the array
+    /// <see cref="RecycleGrad"/> kept, or a new one.
+    /// </summary>
+    private float[] NewGradient(bool zeroed)
+    {
+        if (scope is not null) return scope.Rent(Size, zeroed, gradient: true);
+        if (spareGrad is not { } spare) return BufferScope.Fresh(Size, zeroed);
+        spareGrad = null;
+        if (zeroed) Array.Clear(spare);
+        return spare;
+    }
 
     /// <summary>Called by the tensor's scope as it ends: from now on its storage belongs to the pool.</summary>
     internal void Release() => released = true;

@@ -35,6 +35,26 @@ public sealed class LongformerParityTests
         Assert.Equal(Fixtures.Ints(expected, "dbg.position_ids"), BertEmbeddings.RobertaPositionIds(input.InputIds, input.Batch, input.Length, pad: 1));
     }
 
+    /// <summary>
+    /// The inference path runs Longformer's attention in a pool scope per call, whose arrays the next call reuses:
+    /// alternating lengths (21, padded to 24, and 20) every call still matches transformers, and an earlier result is
+    /// not changed by later calls.
+    /// </summary>
+    [Fact]
+    public void LongformerModel_RepeatedInference_ReusesPooledStorageWithoutChangingResults()
+    {
+        var model = LongformerModel.Load(Fixtures.ModelDir("longformer-tiny"));
+        model.Eval();
+        using var _ = Autograd.NoGrad();
+        var files = new[] { "expected.safetensors", "expected_seq20.safetensors", "expected.safetensors" }.Select(f => Expected("longformer-tiny", f)).ToArray();
+        var outputs = files.Select(f => model.Encode(Input(f)).LastHiddenState).ToArray();
+        var first = (float[])outputs[0].Data.Clone();
+        for (var i = 0; i < files.Length; i++)
+            Fixtures.AssertClose(outputs[i], files[i].GetFloat("out.last_hidden_state"), $"call {i + 1}: last_hidden_state");
+        Assert.Equal(first, outputs[0].Data);
+        Assert.Equal(outputs[0].Data, outputs[2].Data);
+    }
+
     [Theory]
     [InlineData("expected.safetensors")]
     [InlineData("expected_seq20.safetensors")]

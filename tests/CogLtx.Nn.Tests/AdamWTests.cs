@@ -95,6 +95,55 @@ public sealed class AdamWTests
     }
 
     [Fact]
+    public void ZeroGrad_KeepsEachGradientArrayForTheNextStep_WithTheSameUpdatesAsDroppingIt()
+    {
+        // Steps 1 and 3 reach both parameters, step 2 only a. Run A drops gradients (Tensor.ZeroGrad); run B uses the
+        // optimizer's ZeroGrad, which keeps the arrays. Each micro-batch runs in a buffer scope, so the parameters'
+        // gradients are copies of pooled ones (AddScalar hands its output's gradient over) and plain ones (MatMul).
+        var (a1, b1, opt1) = Fresh();
+        var (a2, b2, opt2) = Fresh();
+        var pool = new BufferPool();
+        float[]? firstA = null;
+        for (var step = 1; step <= 3; step++)
+        {
+            Backward(a1, b1, withB: step != 2, pool);
+            Backward(a2, b2, withB: step != 2, pool);
+            Assert.Equal(a1.Grad, a2.Grad);
+            Assert.Equal(b1.Grad, b2.Grad);
+            if (step == 1) firstA = a2.Grad;
+            else Assert.Same(firstA, a2.Grad);
+            if (step == 2) Assert.Null(b2.Grad);
+            opt1.Step();
+            opt2.Step();
+            a1.ZeroGrad();
+            b1.ZeroGrad();
+            opt2.ZeroGrad();
+            Assert.Null(a2.Grad);
+            Assert.Null(b2.Grad);
+        }
+        Assert.Equal(a1.Data, a2.Data);
+        Assert.Equal(b1.Data, b2.Data);
+        // b got no update in step 2 (no gradient): its step count is 2 of 3.
+        Assert.Equal(2L, BitConverter.ToInt64(opt2.StateEntries().Single(e => e.Name == "adamw.step.b").Bytes));
+
+        static (Tensor A, Tensor B, AdamW Optimizer) Fresh()
+        {
+            var rng = new Rng(4);
+            var a = Param(Tensor.Randn(rng, 0.5f, 3, 4));
+            var b = Param(Tensor.Randn(rng, 0.5f, 4, 2));
+            return (a, b, new AdamW([("a", a), ("b", b)], learningRate: 0.05, weightDecay: 0.1));
+        }
+
+        static void Backward(Tensor a, Tensor b, bool withB, BufferPool pool)
+        {
+            using var scope = pool.Begin();
+            var x = Tensor.Randn(new Rng(8), 1f, 2, 3);
+            var h = Ops.Gelu(Ops.MatMul(x, Ops.AddScalar(a, 0f)));
+            Ops.Sum(withB ? Ops.MatMul(h, b) : h).Backward();
+        }
+    }
+
+    [Fact]
     public void Step_NonFiniteGradient_ThrowsNamingTheParameterAndChangesNothing()
     {
         var a = Param(new Tensor([1f, 2f], 2));

@@ -20,6 +20,9 @@ internal sealed class InferenceLane
     private float[] ping = [];
     private float[] pong = [];
 
+    // Storage for an attention module that runs as autograd ops (Longformer's): reused from call to call.
+    private readonly BufferPool pool = new();
+
     /// <summary>
     /// Sequences [first, first + count) of <paramref name="input"/> (B·T·H, row-major) through every layer into the
     /// same rows of <paramref name="output"/>; layer i's result (i &lt; L − 1) also into the same rows of states[i].
@@ -76,8 +79,12 @@ internal sealed class InferenceLane
             // of the layer stays fused. BertInference gives such a model one lane.
             if (first != 0 || count != inputs.Batch)
                 throw new InvalidOperationException($"{module.GetType().Name} runs over the whole batch, not sequences {first}..{first + count - 1} of {inputs.Batch}");
-            var result = module.Forward(new Tensor(input.ToArray(), inputs.Batch, inputs.Length, h), inputs);
-            result.Data.AsSpan(0, rows * h).CopyTo(ctx);
+            // Its tensors live in a pool scope that ends once the result is copied out: the next call (next layer,
+            // next forward) reuses their arrays instead of faulting in fresh pages (docs/performance.md).
+            using var scope = pool.Begin();
+            var hidden = Tensor.Empty(inputs.Batch, inputs.Length, h);
+            input.CopyTo(hidden.Data);
+            module.Forward(hidden, inputs).Data.AsSpan(0, rows * h).CopyTo(ctx);
             return;
         }
         var packed = Buffer(ref qkv, rows * 3 * h).AsSpan(0, rows * 3 * h);
