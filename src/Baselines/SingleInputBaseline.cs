@@ -40,8 +40,8 @@ public abstract class SingleInputBaseline : LongTextBaseline
         if (batch.Count == 0) return [];
         var views = batch.Select(View).ToList();
         var reasonerBatch = MakeBatch(views, batch, GlobalAttention);
-        ReasonerOutput output;
-        using (Autograd.NoGrad()) output = Model.Forward(reasonerBatch);
+        using var _ = Model.Inference();
+        var output = Model.Forward(reasonerBatch);
         var t = reasonerBatch.Input.Length;
         var predictions = new BaselinePrediction[batch.Count];
         for (var r = 0; r < batch.Count; r++)

@@ -74,7 +74,7 @@ public sealed partial class SlidingWindowBaseline : LongTextBaseline
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return [];
         var (views, owners, counts) = Flatten(batch);
-        using var _ = Autograd.NoGrad();
+        using var _ = Model.Inference();
         if (!IsSpanQa)
         {
             var logits = PoolAndClassify(WindowVectors(views, owners), counts);

@@ -82,9 +82,7 @@ public sealed class JudgeModel : Module
     public float[][] ScoreBlocks(IReadOnlyList<AssembledInput> rows)
     {
         var batch = JudgeBatch.Create(rows, Encoder.PadTokenId);
-        Tensor logits;
-        using (Autograd.NoGrad()) logits = Forward(batch.Input);
-        return BlockScoresOf(logits, batch);
+        using (Inference()) return BlockScoresOf(Forward(batch.Input), batch);
     }
 
     /// <summary>Block scores of each row of <paramref name="batch"/> from already computed logits (B, T).</summary>

@@ -36,8 +36,6 @@ public sealed class JudgeScorer(JudgeModel judge) : IBlockScorer
         cancellationToken.ThrowIfCancellationRequested();
         if (inputs.Count == 0) return [];
         var batch = JudgeBatch.Create(inputs, judge.Encoder.PadTokenId);
-        Tensor logits;
-        using (Autograd.NoGrad()) logits = judge.Forward(batch.Input);
-        return TokenScores(logits, inputs);
+        using (judge.Inference()) return TokenScores(judge.Forward(batch.Input), inputs);
     }
 }

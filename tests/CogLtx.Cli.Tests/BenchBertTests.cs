@@ -31,6 +31,7 @@ public sealed class BenchBertTests
             Assert.All(faults, n => Assert.True(OperatingSystem.IsLinux() ? n >= 0 : n == -1, $"page faults {n}"));
         }
         Assert.True(json.RootElement.GetProperty("train_step").GetProperty("buffer_pool").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("forward").GetProperty("buffer_pool").GetBoolean());
     }
 
     [Fact]
@@ -40,6 +41,7 @@ public sealed class BenchBertTests
         var run = Cli.Ok(Cli.Run(null, "bench", "bert", "--config", TinyConfig(dir), "--seq", "16", "--batch", "2", "--repeats", "2", "--threads", "1", "--json", "--no-buffer-pool"));
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.False(json.RootElement.GetProperty("train_step").GetProperty("buffer_pool").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("forward").GetProperty("buffer_pool").GetBoolean());
     }
 
     /// <summary>A one-layer BERT config with hidden size 16: every figure takes milliseconds.</summary>

@@ -59,7 +59,7 @@ internal static class BenchBert
         var json = new Option<bool>("--json") { Description = "Print one JSON object (torch-peer layout) on stdout" };
         var threads = new Option<int?>("--threads") { Description = "Engine threads (default: env COGLTX_THREADS, else the processor count)" };
         var noTrain = new Option<bool>("--forward-only") { Description = "Skip the training-step measurement" };
-        var noPool = new Option<bool>("--no-buffer-pool") { Description = "Train steps without a BufferPool scope (fresh arrays every step, as before the pool), to measure what the pool buys" };
+        var noPool = new Option<bool>("--no-buffer-pool") { Description = "Forward calls and train steps without BufferPool scopes (fresh arrays every call, as before the pool), to measure what the pool buys" };
         var command = new Command("bert", "Forward and training-step tokens/s of BertModel (mini/minilm/small/base or --config), median and spread, beside the torch peer");
         foreach (var o in new Option[] { size, configDir, seq, batch, json, threads, noTrain, noPool, repeats, peerFile }) command.Options.Add(o);
         command.SetAction(parseResult =>
@@ -150,12 +150,15 @@ internal static class BenchBert
         };
 
         model.Eval();
+        // As the library's inference calls run (Module.Inference): no recording, the call's arrays pooled for the next.
         var forward = Time(iterations, () =>
         {
-            using var _ = Autograd.NoGrad();
+            using var _ = bufferPool ? model.Inference() : Autograd.NoGrad();
             model.Forward(input);
         });
-        result["forward"] = Summary(forward, tokens);
+        var forwardSummary = Summary(forward, tokens);
+        forwardSummary["buffer_pool"] = bufferPool;
+        result["forward"] = forwardSummary;
 
         if (train)
         {

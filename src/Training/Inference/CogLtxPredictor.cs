@@ -165,9 +165,11 @@ public sealed class CogLtxPredictor
         {
             ct.ThrowIfCancellationRequested();
             var batch = ReasonerBatch.Create([.. rows.Select(i => inputs[i])], models.Setup.Task, models.Reasoner.Encoder.PadTokenId, requireTargets: false);
-            ReasonerOutput output;
-            using (Autograd.NoGrad()) output = models.Reasoner.Forward(batch);
-            for (var r = 0; r < rows.Length; r++) read(rows[r], output, r);
+            using (models.Reasoner.Inference())
+            {
+                var output = models.Reasoner.Forward(batch);
+                for (var r = 0; r < rows.Length; r++) read(rows[r], output, r);
+            }
         }
     }
 
