@@ -17,6 +17,7 @@ public sealed class BufferPool
     private readonly Dictionary<int, Bucket> buckets = [];
     private readonly Lock gate = new();
     private int scopes;
+    private long budget;
 
     /// <summary>Arrays handed out from the pool (reused memory).</summary>
     public long Reused { get; private set; }
@@ -26,6 +27,19 @@ public sealed class BufferPool
 
     /// <summary>Bytes of the arrays the pool holds, free for the next scope.</summary>
     public long RetainedBytes { get; private set; }
+
+    /// <summary>
+    /// The most the pool keeps between scopes: the bytes of the distinct arrays the largest scope so far used. A run
+    /// whose shapes repeat keeps all it needs; one whose shapes vary (inputs padded to each batch's longest row)
+    /// keeps at most one scope's worth, not one per shape seen.
+    /// </summary>
+    public long BudgetBytes
+    {
+        get
+        {
+            lock (gate) return budget;
+        }
+    }
 
     /// <summary>
     /// Starts a scope on this thread: until it is disposed, tensors this thread creates (op outputs, their gradients,
@@ -61,17 +75,28 @@ public sealed class BufferPool
         lock (gate) Push(array);
     }
 
-    /// <summary>Puts back what a scope still held when it ended, then drops lengths that stopped recurring.</summary>
-    internal void EndScope(IEnumerable<float[]> arrays)
+    /// <summary>
+    /// Puts back what a scope still held when it ended (<paramref name="touchedBytes"/>: the bytes of the distinct
+    /// arrays it used), drops lengths that stopped recurring, then, while the pool holds more than
+    /// <see cref="BudgetBytes"/>, the arrays of the lengths used longest ago.
+    /// </summary>
+    internal void EndScope(IEnumerable<float[]> arrays, long touchedBytes)
     {
         lock (gate)
         {
             foreach (var array in arrays) Push(array);
             scopes++;
+            budget = Math.Max(budget, touchedBytes);
             foreach (var (length, bucket) in buckets.Where(b => scopes - b.Value.LastScope > KeepScopes).ToList())
             {
                 RetainedBytes -= 4L * length * bucket.Free.Count;
                 buckets.Remove(length);
+            }
+            if (RetainedBytes <= budget) return;
+            foreach (var (length, bucket) in buckets.OrderBy(b => b.Value.LastScope).ThenByDescending(b => b.Key).ToList())
+            {
+                while (RetainedBytes > budget && bucket.Free.TryPop(out _)) RetainedBytes -= 4L * length;
+                if (RetainedBytes <= budget) return;
             }
         }
     }

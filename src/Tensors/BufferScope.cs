@@ -21,7 +21,9 @@ public sealed class BufferScope : IDisposable
     private readonly HashSet<float[]> held = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<float[]> gradients = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<float[]> handedOver = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<float[]> touched = new(ReferenceEqualityComparer.Instance);
     private readonly List<Tensor> tensors = [];
+    private long touchedBytes;
     private bool ended;
 
     internal BufferScope(BufferPool pool)
@@ -46,6 +48,7 @@ public sealed class BufferScope : IDisposable
         if (ended) throw new InvalidOperationException("a BufferScope that has ended cannot hand out storage");
         var array = pool.Take(length);
         if (zeroed) Array.Clear(array);
+        if (touched.Add(array)) touchedBytes += 4L * array.Length;
         held.Add(array);
         if (gradient) gradients.Add(array);
         return array;
@@ -80,9 +83,10 @@ public sealed class BufferScope : IDisposable
         ended = true;
         current = outer;
         foreach (var tensor in tensors) tensor.Release();
-        pool.EndScope(held);
+        pool.EndScope(held, touchedBytes);
         tensors.Clear();
         held.Clear();
+        touched.Clear();
         gradients.Clear();
         handedOver.Clear();
     }

@@ -32,6 +32,29 @@ public sealed class BufferPoolTests
     }
 
     [Fact]
+    public void ShapesThatVary_KeepAtMostTheLargestScopesArrays()
+    {
+        // Scope i makes ten tensors of a length no other scope uses (inputs padded to each batch's longest row): the
+        // pool must not keep every scope's arrays until KeepScopes drops them, only what the largest scope used.
+        var pool = new BufferPool();
+        int[] lengths = [1_500, 1_100, 1_200, 1_700, 1_400, 1_000, 1_600, 1_300];
+        long largest = 0;
+        foreach (var (i, length) in lengths.Index())
+        {
+            using (pool.Begin())
+                for (var k = 0; k < 10; k++) Tensor.Empty(length);
+            largest = Math.Max(largest, 10L * 4 * length);
+            Assert.Equal(largest, pool.BudgetBytes);
+            Assert.True(pool.RetainedBytes <= largest, $"scope {i}: the pool keeps {pool.RetainedBytes} bytes, more than the largest scope's {largest}");
+        }
+        // A scope that repeats the last one's shapes still finds all of them.
+        var allocated = pool.Allocated;
+        using (pool.Begin())
+            for (var k = 0; k < 10; k++) Tensor.Empty(lengths[^1]);
+        Assert.Equal(allocated, pool.Allocated);
+    }
+
+    [Fact]
     public void ATensorReadAfterItsScope_Throws_AndParametersKeepTheirGradients()
     {
         var pool = new BufferPool();
