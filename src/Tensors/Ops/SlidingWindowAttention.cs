@@ -359,11 +359,7 @@ public static partial class Ops
         {
             var max = TensorPrimitives.Max(b);
             if (!a.IsEmpty) max = MathF.Max(max, TensorPrimitives.Max(a));
-            TensorPrimitives.Subtract(a, max, a);
-            TensorPrimitives.Exp(a, a);
-            TensorPrimitives.Subtract(b, max, b);
-            TensorPrimitives.Exp(b, b);
-            var inverse = 1f / (TensorPrimitives.Sum(a) + TensorPrimitives.Sum(b));
+            var inverse = 1f / (RowKernels.ExpSubtractSum(a, max, a) + RowKernels.ExpSubtractSum(b, max, b));
             TensorPrimitives.Multiply(a, inverse, a);
             TensorPrimitives.Multiply(b, inverse, b);
         }
