@@ -35,11 +35,12 @@ internal static class PretrainCommand
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Checkpoint every N steps (100)" };
         var stopAfter = new Option<int?>("--stop-after-steps") { Description = "Stop with a checkpoint after N steps in total; run again to continue" };
         var wholeWord = new Option<bool>("--whole-word") { Description = "Whole-word masking" };
+        var freezeEncoder = new Option<bool>("--freeze-encoder") { Description = "Train the masked-LM head's transform and bias only (a fresh head's first stage); the encoder and word embeddings stay fixed" };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of masks, order, head and model initialisation (1)" };
         var textField = new Option<string>("--text-field") { Description = "JSONL field holding the text (text)" };
         var command = new Command("pretrain", "Masked-language-model pre-training: continue a pretrained encoder or train one from scratch (resumable)");
         foreach (var o in new Option[] { corpus, model, config, tokenizer, output, maxLength, batch, accumulate, lr, warmup, steps, epochs, evalEvery, evalSequences,
-                     heldOut, checkpointEvery, stopAfter, wholeWord, seed, textField })
+                     heldOut, checkpointEvery, stopAfter, wholeWord, freezeEncoder, seed, textField })
             command.Options.Add(o);
         command.SetAction((parseResult, cancellationToken) => Task.Run(() =>
         {
@@ -60,6 +61,7 @@ internal static class PretrainCommand
                     HeldOutFraction = parseResult.GetValue(heldOut) ?? d.HeldOutFraction,
                     CheckpointEverySteps = parseResult.GetValue(checkpointEvery) ?? d.CheckpointEverySteps,
                     StopAfterSteps = parseResult.GetValue(stopAfter) ?? d.StopAfterSteps,
+                    FreezeEncoder = parseResult.GetValue(freezeEncoder),
                     Seed = parseResult.GetValue(seed) ?? d.Seed,
                     Masking = d.Masking with { WholeWord = parseResult.GetValue(wholeWord) },
                 };

@@ -53,6 +53,13 @@ public sealed class MaskedLmModel : HeadModel
     public Tensor DecoderWeight => Encoder.WordEmbeddingWeight;
 
     /// <summary>
+    /// The head's own parameters (transform and decoder bias: keys under <c>cls.</c> or <c>lm_head.</c>), without the
+    /// encoder and without the decoder weight, which is the encoder's word embedding table.
+    /// </summary>
+    public IReadOnlyList<(string Name, Tensor Value)> HeadParameters() =>
+        NamedParameters().Where(p => p.Name.StartsWith("cls.", StringComparison.Ordinal) || p.Name.StartsWith("lm_head.", StringComparison.Ordinal)).ToList();
+
+    /// <summary>
     /// Checkpoint keys that hold copies of tied tensors (older checkpoints save them); loading skips them.
     /// </summary>
     public static readonly IReadOnlyList<string> TiedKeys =

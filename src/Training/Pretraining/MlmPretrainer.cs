@@ -27,6 +27,7 @@ public sealed class MlmPretrainer
     private readonly PretrainOptions options;
     private readonly string checkpointRoot;
     private readonly AdamW optimizer;
+    private readonly IReadOnlyList<(string Name, Tensor Value)> trainable;
 
     /// <summary>A pre-training run of <paramref name="model"/> that checkpoints under <paramref name="checkpointRoot"/> and resumes from it.</summary>
     public MlmPretrainer(MaskedLmModel model, MlmMasker masker, PretrainOptions options, string checkpointRoot)
@@ -38,7 +39,8 @@ public sealed class MlmPretrainer
         this.masker = masker;
         this.options = options.Validate();
         this.checkpointRoot = checkpointRoot;
-        optimizer = new AdamW(AdamW.DecayGroups(model.NamedParameters(), options.WeightDecay), options.LearningRate);
+        trainable = options.FreezeEncoder ? model.HeadParameters() : model.NamedParameters();
+        optimizer = new AdamW(AdamW.DecayGroups(trainable, options.WeightDecay), options.LearningRate);
     }
 
     /// <summary>Optimizer steps of the whole run for <paramref name="trainSequences"/> training sequences.</summary>
@@ -46,10 +48,30 @@ public sealed class MlmPretrainer
         ? steps
         : options.Epochs * TrainingLoop.StepsFor((trainSequences + options.BatchSize - 1) / options.BatchSize, options.AccumulationSteps);
 
-    /// <summary>Trains (or resumes) for the configured epochs over the packed corpus, scoring the held-out split periodically; cancellation is observed between micro-batches and the last checkpoint stays valid.</summary>
+    /// <summary>
+    /// Trains (or resumes) for the configured epochs over the packed corpus, scoring the held-out split periodically;
+    /// cancellation is observed between micro-batches and the last checkpoint stays valid. With
+    /// <see cref="PretrainOptions.FreezeEncoder"/> the other parameters record no gradient during the run (so the encoder's
+    /// backward is not computed), and are left as they were.
+    /// </summary>
     public PretrainResult Train(PackedCorpus corpus, IProgress<PretrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);
+        var trained = trainable.Select(p => p.Value).ToHashSet(ReferenceEqualityComparer.Instance);
+        var frozen = model.Parameters().Where(p => p.RequiresGrad && !trained.Contains(p)).ToList();
+        foreach (var p in frozen) p.RequiresGrad = false;
+        try
+        {
+            return TrainAll(corpus, progress, cancellationToken);
+        }
+        finally
+        {
+            foreach (var p in frozen) p.RequiresGrad = true;
+        }
+    }
+
+    private PretrainResult TrainAll(PackedCorpus corpus, IProgress<PretrainProgress>? progress, CancellationToken cancellationToken)
+    {
         var sequences = corpus.Train;
         if (sequences[0].Ids.Length != options.MaxLength)
             throw new ArgumentException($"the corpus was packed into {sequences[0].Ids.Length}-token sequences, the options ask for {options.MaxLength}");
@@ -58,7 +80,7 @@ public sealed class MlmPretrainer
         var budget = TotalSteps(sequences.Count);
         var schedule = LrSchedules.LinearWithWarmup(options.LearningRate, (int)Math.Round(options.WarmupFraction * budget), budget);
         var stopAt = options.StopAfterSteps > 0 ? Math.Min(options.StopAfterSteps, budget) : budget;
-        var loop = new TrainingLoop(model.Parameters(), optimizer, schedule, options.AccumulationSteps, options.MaxGradNorm, options.CheckpointEverySteps, stopAt);
+        var loop = new TrainingLoop(trainable.Select(p => p.Value).ToList(), optimizer, schedule, options.AccumulationSteps, options.MaxGradNorm, options.CheckpointEverySteps, stopAt);
         var heldOut = new HeldOutEvaluation(corpus.HeldOut, masker, options.Seed, options.EvalSequences, options.BatchSize);
         var orderRng = new Rng(options.Seed);
         var state = new PretrainState

@@ -53,6 +53,14 @@ public sealed record PretrainOptions
     /// <summary>Stop (with a checkpoint) once the run has taken this many steps; 0: run to the end.</summary>
     public int StopAfterSteps { get; init; }
 
+    /// <summary>
+    /// Train the masked-LM head's transform and bias only; the encoder and the word embeddings (the tied decoder) stay
+    /// as they are. A first stage for a fresh head on a pretrained encoder, so that the head's random early gradients do
+    /// not reach the encoder (linear probing before fine-tuning, Kumar et al., ICLR 2022); a second run with
+    /// <c>--model</c> on its output then trains everything.
+    /// </summary>
+    public bool FreezeEncoder { get; init; }
+
     /// <summary>Seed of the masks, the sequence order and (for a fresh model) the initialisation.</summary>
     public ulong Seed { get; init; } = 1;
 

@@ -118,6 +118,32 @@ public sealed class MlmPretrainerTests : IDisposable
     }
 
     [Fact]
+    public void FreezeEncoder_TrainsTheHeadOnly_AndARunContinuingItsOutputStartsFromThatHead()
+    {
+        Run("init", Tiny with { Steps = 0 });
+        var head = Run("head", Tiny with { FreezeEncoder = true, LearningRate = 1e-2 });
+        Assert.True(head.HeldOut[^1].Loss < head.HeldOut[0].Loss - 0.1, $"held-out loss {head.HeldOut[0].Loss} → {head.HeldOut[^1].Loss}");
+        var start = SafeTensors.Read(Path.Combine(dir, "init", "model.safetensors"));
+        var afterHead = SafeTensors.Read(Path.Combine(dir, "head", "model.safetensors"));
+        var headKeys = 0;
+        foreach (var name in start.Names)
+        {
+            var isHead = name.StartsWith("cls.", StringComparison.Ordinal);
+            headKeys += isHead ? 1 : 0;
+            if (isHead) Assert.NotEqual(start.GetFloat(name).Data, afterHead.GetFloat(name).Data);
+            else Assert.Equal(start.GetFloat(name).Data, afterHead.GetFloat(name).Data);
+        }
+        Assert.Equal(5, headKeys);
+
+        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = 1 });
+        var full = PretrainJob.Run(new PretrainRequest([Path.Combine(dir, "corpus.txt")], Path.Combine(dir, "full"), Tiny with { Steps = 2 })
+            { ModelDir = Path.Combine(dir, "head") }, null, _ => { });
+        Assert.Equal(head.HeldOut[^1].Loss, full.HeldOut[0].Loss, 9);
+        var afterFull = SafeTensors.Read(Path.Combine(dir, "full", "model.safetensors"));
+        Assert.NotEqual(afterHead.GetFloat("bert.embeddings.word_embeddings.weight").Data, afterFull.GetFloat("bert.embeddings.word_embeddings.weight").Data);
+    }
+
+    [Fact]
     public void Resume_OnAnotherCorpus_IsAnErrorNamingTheCheckpoint()
     {
         Run("out", Tiny with { StopAfterSteps = 2 });
