@@ -92,7 +92,8 @@ internal static partial class RowKernels
 
 /// <summary>
 /// Φ(x), the standard normal CDF, as ½·erfc(−x/√2) with the Chebyshev-fitted erfc of Numerical Recipes
-/// (erfcc: relative error &lt; 1.2e-7 everywhere), so Φ is accurate in the tails as well as near 1.
+/// (erfcc: relative error &lt; 1.2e-7 everywhere), so Φ is accurate in the tails as well as near 1. The vector form
+/// takes its exponential in single precision (<see cref="FloatExp"/>), as softmax does.
 /// </summary>
 internal static class NormalCdf
 {
@@ -112,7 +113,7 @@ internal static class NormalCdf
     {
         var z = Vector512.Abs(x) * Vector512.Create(InvSqrt2);
         var t = Vector512<float>.One / (Vector512<float>.One + Vector512.Create(0.5f) * z);
-        var half = Vector512.Create(0.5f) * t * Vector512.Exp(Poly(t) - z * z);
+        var half = Vector512.Create(0.5f) * t * FloatExp.Exp(Poly(t) - z * z);
         return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), Vector512<float>.One - half, half);
     }
 

@@ -59,7 +59,7 @@ public static partial class Ops
 
         public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy)
         {
-            var pdf = Vector512.Create(InvSqrt2Pi) * Vector512.Exp(Vector512.Create(-0.5f) * x * x);
+            var pdf = Vector512.Create(InvSqrt2Pi) * FloatExp.Exp(Vector512.Create(-0.5f) * x * x);
             return dy * Vector512.FusedMultiplyAdd(x, pdf, NormalCdf.Phi(x));
         }
     }
