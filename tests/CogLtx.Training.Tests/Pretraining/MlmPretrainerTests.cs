@@ -47,8 +47,8 @@ public sealed class MlmPretrainerTests : IDisposable
 
     private PretrainResult Run(string outName, PretrainOptions options, string corpusFile = "corpus.txt")
     {
-        // One engine thread: the parallel LayerNorm backward sums per-chunk partials in completion order (see CheckpointTests).
-        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = 1 });
+        // Two engine threads, as the tool runs on a 2-core machine (these shapes are small; CheckpointTests splits work).
+        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = 2 });
         return PretrainJob.Run(new PretrainRequest([Path.Combine(dir, corpusFile)], Path.Combine(dir, outName), options) { Config = ConfigPath, TokenizerDir = TokenizerDir },
             null, _ => { });
     }
@@ -135,7 +135,7 @@ public sealed class MlmPretrainerTests : IDisposable
         }
         Assert.Equal(5, headKeys);
 
-        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = 1 });
+        using var scope = ComputeOptions.Use(ComputeOptions.Default with { Threads = 2 });
         var full = PretrainJob.Run(new PretrainRequest([Path.Combine(dir, "corpus.txt")], Path.Combine(dir, "full"), Tiny with { Steps = 2 })
             { ModelDir = Path.Combine(dir, "head") }, null, _ => { });
         Assert.Equal(head.HeldOut[^1].Loss, full.HeldOut[0].Loss, 9);
