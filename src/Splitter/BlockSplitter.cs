@@ -66,7 +66,7 @@ public static class BlockSplitter
     }
 
     // Sentences with their properties; answer positions move from whole-sequence token indices to per-sentence ones.
-    private static IEnumerable<Sentence> Sentences(IReadOnlyList<IReadOnlyList<Token>> sentences, BlockProperties? properties)
+    private static IEnumerable<TokenizedSentence> Sentences(IReadOnlyList<IReadOnlyList<Token>> sentences, BlockProperties? properties)
     {
         var offset = 0;
         foreach (var tokens in sentences)
@@ -76,7 +76,7 @@ public static class BlockSplitter
                 AnswerStartToken = properties.AnswerStartToken - offset,
                 AnswerEndToken = properties.AnswerEndToken - offset,
             };
-            yield return new Sentence(tokens, props);
+            yield return new TokenizedSentence(tokens, props);
             offset += tokens.Count;
         }
     }

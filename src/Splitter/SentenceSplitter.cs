@@ -3,8 +3,11 @@ using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Splitter;
 
-/// <summary>One tokenized sentence (or line) for mode S, with the properties its blocks get.</summary>
-public sealed record Sentence(IReadOnlyList<Token> Tokens, BlockProperties? Properties = null);
+/// <summary>
+/// One tokenized sentence (or line) for mode S, with the properties its blocks get; a data set's annotated sentence
+/// (title, index, character span, supporting fact) is <c>CogLtx.Data.Sentence</c>.
+/// </summary>
+public sealed record TokenizedSentence(IReadOnlyList<Token> Tokens, BlockProperties? Properties = null);
 
 /// <summary>
 /// Mode S, the "hard" split (spec §1; buffer.py <c>split_document_into_blocks(hard=True)</c>), used for NewsQA
@@ -33,7 +36,7 @@ public static class SentenceSplitter
     /// Blocks of <paramref name="sentences"/> in order, each ending with <paramref name="sepId"/>, positions from
     /// <paramref name="counter"/>. Empty sentences are skipped.
     /// </summary>
-    public static IReadOnlyList<Block> Split(IEnumerable<Sentence> sentences, int sepId, BlockIdCounter counter, int blockSize = 63)
+    public static IReadOnlyList<Block> Split(IEnumerable<TokenizedSentence> sentences, int sepId, BlockIdCounter counter, int blockSize = 63)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         ArgumentNullException.ThrowIfNull(counter);
@@ -63,7 +66,7 @@ public static class SentenceSplitter
             AnswerStartToken = Shift(properties?.AnswerStartToken),
             AnswerEndToken = Shift(properties?.AnswerEndToken),
         };
-        return Split([new Sentence(tokens, props)], sepId, counter, blockSize);
+        return Split([new TokenizedSentence(tokens, props)], sepId, counter, blockSize);
     }
 
     // Answer positions given relative to the question move by one for the prepended [CLS].

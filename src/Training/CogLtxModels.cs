@@ -213,7 +213,7 @@ public sealed class CogLtxModels
         }
         if (copied == 0) throw new InvalidOperationException($"no tokenizer files ({string.Join(", ", TokenizerFiles)}) in {TokenizerSource}");
         // transformers' AutoTokenizer needs tokenizer_class beside a bare vocabulary, and model_max_length to truncate.
-        TokenizerConfigFile.Ensure(tokenizerOut, Judge.Config.MaxLength, lowercaseSource: TokenizerSource);
+        TokenizerConfigWriter.Ensure(tokenizerOut, Judge.Config.MaxLength, lowercaseSource: TokenizerSource);
         AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(Manifest, CogLtxManifest.Json));
     }
 

@@ -27,7 +27,7 @@ public sealed class SentenceSplitterTests
     [Fact]
     public void EmptySentences_AreSkipped()
     {
-        var blocks = SentenceSplitter.Split([new Sentence([]), new Sentence(Tokens(5)), new Sentence([])], 2, new BlockIdCounter());
+        var blocks = SentenceSplitter.Split([new TokenizedSentence([]), new TokenizedSentence(Tokens(5)), new TokenizedSentence([])], 2, new BlockIdCounter());
         var block = Assert.Single(blocks);
         Assert.Equal(6, block.Length);
         Assert.Equal(1L, block.Position);
@@ -39,7 +39,7 @@ public sealed class SentenceSplitterTests
         var counter = new BlockIdCounter(10);
         var first = Tokens(100);
         var second = Tokens(3, 500);
-        var blocks = SentenceSplitter.Split([new Sentence(first), new Sentence(second)], 2, counter);
+        var blocks = SentenceSplitter.Split([new TokenizedSentence(first), new TokenizedSentence(second)], 2, counter);
         Assert.Equal([51, 51, 4], blocks.Select(b => b.Length));
         Assert.Equal([11L, 12L, 13L], blocks.Select(b => b.Position));
         Assert.Equal(13L, counter.Last);
@@ -54,7 +54,7 @@ public sealed class SentenceSplitterTests
     {
         // 100 tokens → blocks [0,50) and [50,100); answer tokens 48..52 straddle them.
         var props = new BlockProperties { Relevance = 1, Origin = new BlockOrigin("Old School", 2), ExampleId = "q7", AnswerStartToken = 48, AnswerEndToken = 52 };
-        var blocks = SentenceSplitter.Split([new Sentence(Tokens(100), props)], 2, new BlockIdCounter());
+        var blocks = SentenceSplitter.Split([new TokenizedSentence(Tokens(100), props)], 2, new BlockIdCounter());
         Assert.All(blocks, b => Assert.Equal((1, new BlockOrigin("Old School", 2), "q7"), (b.Relevance, b.Origin, b.ExampleId)));
         Assert.Equal((48, (int?)null), (blocks[0].AnswerStart!.Value, blocks[0].AnswerEnd));
         Assert.Equal(((int?)null, 2), (blocks[1].AnswerStart, blocks[1].AnswerEnd!.Value));

@@ -5,7 +5,6 @@ using CogLtx.Text.Documents;
 using CogLtx.Text.Tasks;
 using CogLtx.Training.Inference;
 using CogLtx.Training.Jobs;
-using Sentence = CogLtx.Data.Sentence;
 
 namespace CogLtx.Training.Tests;
 

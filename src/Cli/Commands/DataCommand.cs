@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CogLtx.Data;
 using CogLtx.Text.Tasks;
-using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Cli.Commands;
 
@@ -169,7 +168,7 @@ internal static class DataCommand
             var vocab = WordPieceVocabBuilder.Build(dataset);
             WordPieceVocabBuilder.Write(vocab, Path.Combine(folder, "vocab.txt"));
             // BERT's 512 positions; the builder lower-cases (WordPieceVocabOptions.Lowercase).
-            TokenizerConfigFile.Ensure(folder, 512, doLowerCase: true);
+            Models.TokenizerConfigWriter.Ensure(folder, 512, doLowerCase: true);
             Console.WriteLine($"{dataset.Name}: {dataset.Train.Count} train + {dataset.Test.Count} test documents, {vocab.Count} vocabulary entries → {folder}");
             return 0;
         });

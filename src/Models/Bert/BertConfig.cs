@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using CogLtx.Tensors.Io;
 using CogLtx.Text.Input;
 
 namespace CogLtx.Models;

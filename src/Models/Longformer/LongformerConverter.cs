@@ -75,7 +75,7 @@ public static class LongformerConverter
             File.Copy(Path.Combine(sourceDir, name), Path.Combine(targetDir, name), overwrite: true);
             copied++;
         }
-        if (copied > 0) TokenizerConfigFile.Ensure(targetDir, maxLength, overrideMaxLength: true, lowercaseSource: sourceDir);
+        if (copied > 0) TokenizerConfigWriter.Ensure(targetDir, maxLength, overrideMaxLength: true, lowercaseSource: sourceDir);
     }
 
     /// <summary>

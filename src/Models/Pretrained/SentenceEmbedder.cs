@@ -60,23 +60,23 @@ public sealed class SentenceEmbedder
         return new SentenceEmbedder(BertModel.Load(dir), TokenizerLoader.Load(dir), maxLength, pooling ?? known?.Pooling ?? SentencePooling.Mean);
     }
 
-    /// <summary>The model inputs for <paramref name="texts"/>: [CLS] text [SEP], padded with [PAD] and mask 0 to the longest.</summary>
+    /// <summary>
+    /// The model inputs for <paramref name="texts"/>: [CLS] text [SEP], padded by <see cref="BatchPadding"/> with [PAD]
+    /// and mask 0 to the longest. Token types are 0, as BERT's and RoBERTa's single-sequence templates give them; a
+    /// tokenizer whose template gives a single text another type is rejected rather than silently changed.
+    /// </summary>
     public EncoderInput Batch(IReadOnlyList<string> texts)
     {
-        var encodings = texts.Select(t => Tokenizer.Encode(t, maxLength: MaxLength)).ToList();
-        var length = encodings.Max(e => e.Ids.Length);
-        var ids = new int[texts.Count * length];
-        var mask = new int[ids.Length];
-        var types = new int[ids.Length];
-        Array.Fill(ids, Tokenizer.Specials.Pad);
-        for (var b = 0; b < encodings.Count; b++)
+        ArgumentNullException.ThrowIfNull(texts);
+        var rows = new PaddingRow[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
         {
-            var e = encodings[b];
-            e.Ids.CopyTo(ids, b * length);
-            e.TypeIds.CopyTo(types, b * length);
-            Array.Fill(mask, 1, b * length, e.Ids.Length);
+            var encoding = Tokenizer.Encode(texts[i], maxLength: MaxLength);
+            if (encoding.TypeIds.Any(t => t != 0))
+                throw new NotSupportedException($"text {i}: the tokenizer gives a single text token types other than 0, which BatchPadding does not carry");
+            rows[i] = new PaddingRow(encoding.Ids);
         }
-        return new EncoderInput(ids, mask, texts.Count, length, types);
+        return BatchPadding.Pad(rows, Tokenizer.Specials.Pad);
     }
 
     /// <summary>One unit-length vector (hidden size) per text, in order, encoded <paramref name="batchSize"/> texts at a time.</summary>

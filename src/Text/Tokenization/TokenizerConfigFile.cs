@@ -1,14 +1,15 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace CogLtx.Text.Tokenization;
 
 /// <summary>
-/// Writes the <c>tokenizer_config.json</c> that transformers' <c>AutoTokenizer.from_pretrained</c> needs beside a bare
+/// Builds the <c>tokenizer_config.json</c> that transformers' <c>AutoTokenizer.from_pretrained</c> needs beside a bare
 /// vocabulary: <c>tokenizer_class</c> (a vocab.txt alone does not load without it), <c>model_max_length</c> (without
 /// it <c>truncation=True</c> does not truncate) and, for a WordPiece vocab.txt, <c>do_lower_case</c> as
-/// <see cref="TokenizerLoader"/> reads the folder, so both tokenize alike.
+/// <see cref="TokenizerLoader"/> reads the folder, so both tokenize alike. Only the content is built here:
+/// <c>CogLtx.Models.TokenizerConfigWriter</c> writes it through the one atomic writer, <c>CogLtx.Tensors.Io.AtomicFile</c>,
+/// which this leaf project cannot reference.
 /// </summary>
 public static class TokenizerConfigFile
 {
@@ -16,13 +17,13 @@ public static class TokenizerConfigFile
     public const string FileName = "tokenizer_config.json";
 
     /// <summary>
-    /// Makes <c>directory/tokenizer_config.json</c> carry <c>tokenizer_class</c> (BertTokenizer for vocab.txt,
-    /// RobertaTokenizer for vocab.json + merges.txt), <c>model_max_length</c> and, for a vocab.txt folder without
-    /// tokenizer.json, <c>do_lower_case</c> (<paramref name="doLowerCase"/>, else what <see cref="TokenizerLoader"/>
+    /// The JSON text for <c>directory/tokenizer_config.json</c>, carrying <c>tokenizer_class</c> (BertTokenizer for
+    /// vocab.txt, RobertaTokenizer for vocab.json + merges.txt), <c>model_max_length</c> and, for a vocab.txt folder
+    /// without tokenizer.json, <c>do_lower_case</c> (<paramref name="doLowerCase"/>, else what <see cref="TokenizerLoader"/>
     /// would use for <paramref name="lowercaseSource"/>, default <paramref name="directory"/>). Keys already in the file
-    /// are kept, except <c>model_max_length</c> with <paramref name="overrideMaxLength"/>. Written atomically.
+    /// are kept, except <c>model_max_length</c> with <paramref name="overrideMaxLength"/>.
     /// </summary>
-    public static void Ensure(string directory, int modelMaxLength, bool? doLowerCase = null, bool overrideMaxLength = false, string? lowercaseSource = null)
+    public static string Content(string directory, int modelMaxLength, bool? doLowerCase = null, bool overrideMaxLength = false, string? lowercaseSource = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(modelMaxLength);
         var path = Path.Combine(directory, FileName);
@@ -43,9 +44,7 @@ public static class TokenizerConfigFile
         }
         if (overrideMaxLength) config["model_max_length"] = modelMaxLength;
         else config.TryAdd("model_max_length", modelMaxLength);
-        var temp = path + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        File.WriteAllText(temp, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
+        return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
     /// <summary>

@@ -5,7 +5,6 @@ using CogLtx.Tensors;
 using CogLtx.Text.Documents;
 using CogLtx.Text.Tasks;
 using CogLtx.Text.Tokenization;
-using SplitterSentence = CogLtx.Splitter.Sentence;
 
 namespace CogLtx.Training;
 
@@ -154,7 +153,7 @@ public sealed class ExampleConverter
         }
         var groups = SentenceGroups(example, sentences, tokenizer.Tokenize(example.Text));
         var range = answer is { } a ? AnswerTokens.Resolve(groups.SelectMany(g => g.Tokens), a) : null;
-        var result = new List<SplitterSentence>(groups.Count);
+        var result = new List<TokenizedSentence>(groups.Count);
         var offset = 0;
         foreach (var (groupTokens, sentence) in groups)
         {
@@ -167,18 +166,18 @@ public sealed class ExampleConverter
                 AnswerStartToken = range?.First - offset,
                 AnswerEndToken = range?.Last - offset,
             };
-            result.Add(new SplitterSentence(groupTokens, props));
+            result.Add(new TokenizedSentence(groupTokens, props));
             offset += groupTokens.Count;
         }
         return SentenceSplitter.Split(result, tokenizer.Specials.Sep, counter, options.BlockSize);
     }
 
     // The document's tokens grouped by sentence, title prefixes added, title lines and blank runs between sentences dropped.
-    private List<(List<Token> Tokens, Data.Sentence? Sentence)> SentenceGroups(LongDocExample example, IReadOnlyList<Data.Sentence> sentences, IReadOnlyList<Token> tokens)
+    private List<(List<Token> Tokens, Sentence? Sentence)> SentenceGroups(LongDocExample example, IReadOnlyList<Sentence> sentences, IReadOnlyList<Token> tokens)
     {
         var titles = sentences.Select(x => x.Title).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var prefixes = new Dictionary<string, IReadOnlyList<Token>>(StringComparer.Ordinal);
-        var groups = new List<(List<Token>, Data.Sentence?)>();
+        var groups = new List<(List<Token>, Sentence?)>();
         var current = new List<Token>();
         var currentSentence = -1;
         void Flush()

@@ -143,7 +143,7 @@ public sealed class JobSetup
         var vocab = missing.Count == 0 ? built : [.. built.Take(Math.Min(built.Count, encoder.VocabSize - missing.Count)), .. missing];
         Directory.CreateDirectory(dir);
         WordPieceVocabBuilder.Write(vocab, Path.Combine(dir, "vocab.txt"));
-        TokenizerConfigFile.Ensure(dir, modelMaxLength, doLowerCase: true, overrideMaxLength: true);
+        TokenizerConfigWriter.Ensure(dir, modelMaxLength, doLowerCase: true, overrideMaxLength: true);
         return dir;
     }
 }

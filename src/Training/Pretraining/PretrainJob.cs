@@ -99,7 +99,7 @@ public static class PretrainJob
             copied++;
         }
         if (copied == 0) throw new InvalidOperationException($"no tokenizer files ({string.Join(", ", CogLtxModels.TokenizerFiles)}) in {tokenizerDir}");
-        TokenizerConfigFile.Ensure(outDir, model.Config.MaxLength, lowercaseSource: tokenizerDir);
+        TokenizerConfigWriter.Ensure(outDir, model.Config.MaxLength, lowercaseSource: tokenizerDir);
         var summary = new { request.Options, Corpus = files, Start = request.ModelDir ?? request.Config, Result = result };
         Tensors.Io.AtomicFile.WriteAllText(Path.Combine(outDir, SummaryFile), JsonSerializer.Serialize(summary, Json));
     }

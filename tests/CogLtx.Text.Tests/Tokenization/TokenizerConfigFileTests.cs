@@ -3,7 +3,10 @@ using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Text.Tests.Tokenization;
 
-/// <summary>The tokenizer_config.json written beside every vocabulary, so AutoTokenizer loads the folder and truncates.</summary>
+/// <summary>
+/// The tokenizer_config.json built for every vocabulary, so AutoTokenizer loads the folder and truncates. The tests
+/// write the content themselves; the atomic write is CogLtx.Models.TokenizerConfigWriter's.
+/// </summary>
 public sealed class TokenizerConfigFileTests : IDisposable
 {
     private const string TinyVocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\nh\n##ello\n";
@@ -20,15 +23,19 @@ public sealed class TokenizerConfigFileTests : IDisposable
         return path;
     }
 
+    private static void Write(string folder, int modelMaxLength, bool overrideMaxLength = false, string? lowercaseSource = null) =>
+        File.WriteAllText(Path.Combine(folder, TokenizerConfigFile.FileName),
+            TokenizerConfigFile.Content(folder, modelMaxLength, overrideMaxLength: overrideMaxLength, lowercaseSource: lowercaseSource));
+
     private static JsonElement Config(string folder) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, TokenizerConfigFile.FileName))).RootElement.Clone();
 
     [Fact]
-    public void Ensure_BareVocabTxt_WritesBertClassLowerCaseAndMaxLength()
+    public void Content_BareVocabTxt_WritesBertClassLowerCaseAndMaxLength()
     {
         var folder = Folder("vocab", ("vocab.txt", TinyVocab));
         var before = TokenizerLoader.Load(folder).Encode("HELLO").Ids;
-        TokenizerConfigFile.Ensure(folder, 512);
+        Write(folder, 512);
         var config = Config(folder);
         Assert.Equal("BertTokenizer", config.GetProperty("tokenizer_class").GetString());
         Assert.True(config.GetProperty("do_lower_case").GetBoolean());
@@ -37,33 +44,33 @@ public sealed class TokenizerConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void Ensure_CasedFolderName_WritesTheCaseTheLoaderUsed()
+    public void Content_CasedFolderName_WritesTheCaseTheLoaderUsed()
     {
         var source = Folder("my-cased-vocab", ("vocab.txt", TinyVocab));
         var copy = Folder("tokenizer", ("vocab.txt", TinyVocab));
-        TokenizerConfigFile.Ensure(copy, 128, lowercaseSource: source);
+        Write(copy, 128, lowercaseSource: source);
         Assert.False(Config(copy).GetProperty("do_lower_case").GetBoolean());
         // "HELLO" is unknown to a cased tokenizer, "hello" after lower-casing: the copy must tokenize as the source did.
         Assert.Equal(TokenizerLoader.Load(source).Encode("HELLO").Ids, TokenizerLoader.Load(copy).Encode("HELLO").Ids);
     }
 
     [Fact]
-    public void Ensure_ExistingConfig_KeepsItsKeysUnlessTheMaxLengthIsOverridden()
+    public void Content_ExistingConfig_KeepsItsKeysUnlessTheMaxLengthIsOverridden()
     {
         var folder = Folder("vocab", ("vocab.txt", TinyVocab), (TokenizerConfigFile.FileName, """{"do_lower_case": false, "model_max_length": 128, "extra": [1]}"""));
-        TokenizerConfigFile.Ensure(folder, 512);
+        Write(folder, 512);
         var kept = Config(folder);
         Assert.Equal((false, 128, "BertTokenizer"), (kept.GetProperty("do_lower_case").GetBoolean(), kept.GetProperty("model_max_length").GetInt32(), kept.GetProperty("tokenizer_class").GetString()));
         Assert.Equal(1, kept.GetProperty("extra")[0].GetInt32());
-        TokenizerConfigFile.Ensure(folder, 4096, overrideMaxLength: true);
+        Write(folder, 4096, overrideMaxLength: true);
         Assert.Equal(4096, Config(folder).GetProperty("model_max_length").GetInt32());
     }
 
     [Fact]
-    public void Ensure_VocabJsonAndMerges_WritesRobertaClassWithoutLowerCasing()
+    public void Content_VocabJsonAndMerges_WritesRobertaClassWithoutLowerCasing()
     {
         var folder = Folder("bpe", ("vocab.json", """{"a": 0}"""), ("merges.txt", "#version: 0.2\n"));
-        TokenizerConfigFile.Ensure(folder, 512);
+        Write(folder, 512);
         var config = Config(folder);
         Assert.Equal("RobertaTokenizer", config.GetProperty("tokenizer_class").GetString());
         Assert.False(config.TryGetProperty("do_lower_case", out _));
@@ -71,10 +78,10 @@ public sealed class TokenizerConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void Ensure_TokenizerJson_LeavesItsNormalizerInCharge()
+    public void Content_TokenizerJson_LeavesItsNormalizerInCharge()
     {
         var folder = Folder("fast", ("vocab.txt", TinyVocab), ("tokenizer.json", "{}"));
-        TokenizerConfigFile.Ensure(folder, 512);
+        Write(folder, 512);
         var config = Config(folder);
         Assert.False(config.TryGetProperty("do_lower_case", out _));
         Assert.False(config.TryGetProperty("tokenizer_class", out _));
@@ -82,9 +89,9 @@ public sealed class TokenizerConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void Ensure_NoVocabulary_IsAnError()
+    public void Content_NoVocabulary_IsAnError()
     {
         var folder = Folder("empty");
-        Assert.Contains("no vocabulary", Assert.Throws<FileNotFoundException>(() => TokenizerConfigFile.Ensure(folder, 512)).Message);
+        Assert.Contains("no vocabulary", Assert.Throws<FileNotFoundException>(() => TokenizerConfigFile.Content(folder, 512)).Message);
     }
 }
