@@ -13,11 +13,22 @@ public sealed class ScalingBenchTests
         // t = 0.2 s per 1k tokens + 0.05 s at 1k, 2k, 4k tokens: slope 0.2, intercept 0.05, R² 1.
         var points = new[] { 1000, 2000, 4000 }.Select(n => new ScalingPoint(n, n, Cost(0.05 + 0.2 * n / 1000.0, 300), null)).ToList();
         var result = new ScalingResult("m", "managed", 1, 2, 1, points);
-        var (slope, intercept, r2) = result.InferenceFit;
+        var (slope, intercept, r2) = result.InferenceFit!;
         Assert.Equal(0.2, slope, 9);
         Assert.Equal(0.05, intercept, 9);
         Assert.Equal(1.0, r2, 9);
-        Assert.True(double.IsNaN(result.SlidingInferenceFit.PerThousand), "no sliding window was measured");
+        Assert.Null(result.SlidingInferenceFit);   // no sliding window was measured
+    }
+
+    [Fact]
+    public void Fits_SerializeAsObjectsWithTheirFigures_NotAsEmptyTuples()
+    {
+        var points = new[] { 1000, 2000 }.Select(n => new ScalingPoint(n, n, Cost(0.05 + 0.2 * n / 1000.0, 300), null)).ToList();
+        var json = System.Text.Json.JsonSerializer.Serialize(new ScalingResult("m", "managed", 1, 2, 1, points),
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(0.2, doc.RootElement.GetProperty("inference_fit").GetProperty("per_thousand").GetDouble(), 9);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("sliding_inference_fit").ValueKind);
     }
 
     [Fact]
@@ -46,7 +57,7 @@ public sealed class ScalingBenchTests
             new(4000, 4000, Cost(0.4, 205), null, SlidingOutOfMemory: true),
         };
         var result = new ScalingResult("m", "managed", 1, 2, 1, points);
-        var (slope, intercept, _) = result.SlidingInferenceFit;
+        var (slope, intercept, _) = result.SlidingInferenceFit!;
         Assert.Equal(0.2, slope, 9);
         Assert.Equal(-0.1, intercept, 9);
         var table = result.ToMarkdown();

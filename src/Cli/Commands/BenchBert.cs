@@ -32,20 +32,29 @@ internal static class BenchBert
     };
 
     /// <summary>The peer's figures for the same config, batch and length from its JSON (bench_bert.py layout), when it measured them.</summary>
-    private static (double Forward, double Train, string Source)? PeerFromJson(JsonElement peer, string size, int batch, int seq)
+    /// <exception cref="InvalidDataException">The matching run lacks a figure or holds one of the wrong type; the message names the file and field.</exception>
+    private static (double Forward, double Train, string Source)? PeerFromJson(JsonElement peer, string file, string size, int batch, int seq)
     {
         if (!peer.TryGetProperty("bert", out var runs) || runs.ValueKind != JsonValueKind.Array) return null;
         foreach (var run in runs.EnumerateArray())
         {
-            if (!run.TryGetProperty("config", out var c) || c.GetString() != size) continue;
-            if (!run.TryGetProperty("batch", out var b) || b.GetInt32() != batch) continue;
-            if (run.TryGetProperty("seq_len", out var t) && t.GetInt32() != seq) continue;
-            var forward = run.GetProperty("forward").GetProperty("tokens_per_s").GetDouble();
-            var train = run.TryGetProperty("train_step", out var ts) ? ts.GetProperty("tokens_per_s").GetDouble() : 0;
+            if (!run.TryGetProperty("config", out var c) || c.ValueKind != JsonValueKind.String || c.GetString() != size) continue;
+            if (!run.TryGetProperty("batch", out var b) || b.ValueKind != JsonValueKind.Number || b.GetInt32() != batch) continue;
+            if (run.TryGetProperty("seq_len", out var t) && t.ValueKind == JsonValueKind.Number && t.GetInt32() != seq) continue;
+            var where = $"{file}: the bert run {size} batch {batch}";
+            var forward = TokensPerSecond(run, "forward") ?? throw new InvalidDataException($"{where} has no forward.tokens_per_s number");
+            var train = run.TryGetProperty("train_step", out _)
+                ? TokensPerSecond(run, "train_step") ?? throw new InvalidDataException($"{where} has a train_step without a tokens_per_s number")
+                : 0;
             return (forward, train, "--peer file");
         }
         return null;
     }
+
+    private static double? TokensPerSecond(JsonElement run, string figure) =>
+        run.TryGetProperty(figure, out var f) && f.ValueKind == JsonValueKind.Object && f.TryGetProperty("tokens_per_s", out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetDouble()
+            : null;
 
     public static Command Create()
     {
@@ -85,7 +94,7 @@ internal static class BenchBert
             {
                 (config, name) = parseResult.GetValue(configDir) is { } dir ? (LoadConfig(dir), Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))) : (BertConfig.Preset(s), s);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or InvalidDataException)
             {
                 Console.Error.WriteLine($"bench bert: {e.Message}");
                 return 2;
@@ -95,20 +104,20 @@ internal static class BenchBert
                 Console.Error.WriteLine($"bench bert: --seq {t} is longer than the config's {config.MaxLength} positions");
                 return 2;
             }
-            JsonElement? peerJson = null;
+            var peer = t == 512 && Peer.TryGetValue((name, b), out var readme) ? readme : ((double, double, string)?)null;
             if (parseResult.GetValue(peerFile) is { } pf)
             {
                 try
                 {
-                    peerJson = PeerJson.Read(pf);
+                    peer = PeerFromJson(PeerJson.Read(pf), pf, name, b, t);
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is IOException or InvalidDataException)
                 {
                     Console.Error.WriteLine($"bench bert: {e.Message}");
                     return 2;
                 }
             }
-            var result = Run(name, config, t, b, !parseResult.GetValue(noTrain), iterations, peerJson, !parseResult.GetValue(noPool));
+            var result = Run(name, config, t, b, !parseResult.GetValue(noTrain), iterations, peer, !parseResult.GetValue(noPool));
             if (parseResult.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
             else PrintSummary(result);
             return 0;
@@ -123,7 +132,7 @@ internal static class BenchBert
         return config.ModelType == "bert" ? config : config with { ModelType = "bert", MaxPositionEmbeddings = Math.Max(512, config.MaxLength) };
     }
 
-    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, JsonElement? peerJson, bool bufferPool)
+    private static Dictionary<string, object?> Run(string size, BertConfig config, int seq, int batch, bool train, int iterations, (double Forward, double Train, string Source)? peer, bool bufferPool)
     {
         var model = BertModel.Create(config, seed: 0);
         var rng = new Rng(1);
@@ -191,7 +200,6 @@ internal static class BenchBert
             result["train_step"] = trainSummary;
         }
 
-        var peer = peerJson is { } pj ? PeerFromJson(pj, size, batch, seq) : seq == 512 && Peer.TryGetValue((size, batch), out var p) ? p : null;
         if (peer is { } known)
         {
             var fwdRatio = (double)((Dictionary<string, object?>)result["forward"]!)["tokens_per_s"]! / known.Forward;

@@ -53,7 +53,7 @@ internal static class BenchScaling
             }
             var result = ScalingBench.Run(options, line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"), ct);
             Console.WriteLine(parseResult.GetValue(json)
-                ? JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true })
+                ? JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })
                 : result.ToMarkdown());
             return Task.FromResult(0);
         });

@@ -36,8 +36,8 @@ public sealed record ScalingOptions
     public ScalingOptions Validate()
     {
         if (Lengths.Count == 0 || Lengths.Any(l => l < MinLength)) throw new ArgumentException($"lengths must be at least {MinLength} tokens each (the synthetic documents hold evidence past token 512), got [{string.Join(", ", Lengths)}]");
-        if (TrainDocuments < 1) throw new ArgumentException($"{nameof(TrainDocuments)} must be ≥ 1, got {TrainDocuments}");
-        if (TestDocuments < 1) throw new ArgumentException($"{nameof(TestDocuments)} must be ≥ 1, got {TestDocuments}");
+        if (TrainDocuments < 1) throw new ArgumentException($"training documents per length (--train-docs) must be ≥ 1, got {TrainDocuments}");
+        if (TestDocuments < 1) throw new ArgumentException($"test documents per length (--test-docs) must be ≥ 1, got {TestDocuments}");
         return this;
     }
 }

@@ -31,14 +31,17 @@ public sealed record ScalingPoint(int TargetTokens, double MeanTokens, PhaseCost
     }
 }
 
+/// <summary>A least-squares line of seconds against document length: seconds per 1k tokens, intercept (s), R².</summary>
+public sealed record LineFit(double PerThousand, double Intercept, double RSquared);
+
 /// <summary>A scaling run: the encoder, GEMM backend, threads, and one point per length.</summary>
 public sealed record ScalingResult(string Model, string GemmBackend, int Threads, int TrainDocuments, int TestDocuments, IReadOnlyList<ScalingPoint> Points)
 {
-    /// <summary>Least-squares line of CogLTX inference seconds against document tokens: (seconds per 1k tokens, intercept s, R²).</summary>
-    public (double PerThousand, double Intercept, double RSquared) InferenceFit => Line(p => p.CogLtx.InferSecondsPerDocument);
+    /// <summary>Least-squares line of CogLTX inference seconds against document tokens; null below two lengths.</summary>
+    public LineFit? InferenceFit => Line(p => p.CogLtx.InferSecondsPerDocument);
 
-    /// <summary>The same line for the sliding-window baseline, over the lengths it was measured at (NaN below two).</summary>
-    public (double PerThousand, double Intercept, double RSquared) SlidingInferenceFit => Line(p => p.Sliding?.InferSecondsPerDocument);
+    /// <summary>The same line for the sliding-window baseline, over the lengths it was measured at; null below two.</summary>
+    public LineFit? SlidingInferenceFit => Line(p => p.Sliding?.InferSecondsPerDocument);
 
     /// <summary>Largest over smallest CogLTX training peak (managed, above idle): 1 means flat.</summary>
     public double TrainMemoryGrowth => Points.Max(p => p.CogLtx.TrainPeakManagedMb) / Math.Max(1e-9, Points.Min(p => p.CogLtx.TrainPeakManagedMb));
@@ -62,13 +65,14 @@ public sealed record ScalingResult(string Model, string GemmBackend, int Threads
                 : p.SlidingOutOfMemory ? "out of memory | | | |" : " | | | |");
         }
         s.AppendLine();
-        var (slope, intercept, r2) = InferenceFit;
+        var fit = InferenceFit is { } f
+            ? FormattableString.Invariant($"{f.PerThousand:0.000} s per 1k tokens + {f.Intercept:0.000} s (least squares, R² = {f.RSquared:0.0000})")
+            : "one length, no line fitted";
         s.AppendLine(CultureInfo.InvariantCulture,
-            $"CogLTX inference: {slope:0.000} s per 1k tokens + {intercept:0.000} s (least squares, R² = {r2:0.0000}); training peak: largest / smallest across lengths {TrainMemoryGrowth:0.00}×.");
+            $"CogLTX inference: {fit}; training peak: largest / smallest across lengths {TrainMemoryGrowth:0.00}×.");
         var measured = Points.Where(p => p.Sliding is not null).ToList();
-        if (measured.Count >= 2)
+        if (measured.Count >= 2 && SlidingInferenceFit is var (ws, wi, wr2))
         {
-            var (ws, wi, wr2) = SlidingInferenceFit;
             var growth = measured[^1].Sliding!.TrainPeakManagedMb / Math.Max(1e-9, measured[0].Sliding!.TrainPeakManagedMb);
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"Sliding window inference: {ws:0.000} s per 1k tokens + {wi:0.000} s (R² = {wr2:0.0000}); its training peak grows {growth:0.00}× from the shortest to the longest length it was measured at.");
@@ -78,14 +82,14 @@ public sealed record ScalingResult(string Model, string GemmBackend, int Threads
         return s.ToString();
     }
 
-    private (double, double, double) Line(Func<ScalingPoint, double?> y)
+    private LineFit? Line(Func<ScalingPoint, double?> y)
     {
         var measured = Points.Select(p => (X: p.MeanTokens / 1000, Y: y(p))).Where(m => m.Y is not null).ToList();
-        if (measured.Count < 2) return (double.NaN, double.NaN, double.NaN);
+        if (measured.Count < 2) return null;
         var xs = measured.Select(m => m.X).ToArray();
         var ys = measured.Select(m => m.Y!.Value).ToArray();
         var (intercept, slope) = Fit.Line(xs, ys);
         var r2 = GoodnessOfFit.RSquared(xs.Select(x => intercept + slope * x), ys);
-        return (slope, intercept, r2);
+        return new LineFit(slope, intercept, r2);
     }
 }
