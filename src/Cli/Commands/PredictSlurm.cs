@@ -38,7 +38,8 @@ internal sealed class PredictSlurm
     }
 
     /// <summary>Writes the scripts (and submits them with --submit); the model folder and the input must exist.</summary>
-    public int Write(ParseResult parse, string model, bool hasShard)
+    /// <param name="predictArguments">The command's other options, passed on to every task.</param>
+    public int Write(ParseResult parse, string model, bool hasShard, IReadOnlyList<string> predictArguments)
     {
         if (hasShard) throw new ArgumentException("--shard and --slurm exclude each other (the Slurm tasks pass --shard themselves)");
         var inputPath = parse.GetValue(input) ?? throw new ArgumentException("--slurm needs --input FILE (the tasks read it; stdin is not used)");
@@ -52,7 +53,7 @@ internal sealed class PredictSlurm
             Memory = parse.GetValue(mem), MaxParallel = parse.GetValue(maxParallel),
         };
         var files = SlurmPredictScripts.Write(outDir, ExperimentGridCommand.ToolCommand(), Path.GetFullPath(model), Path.GetFullPath(inputPath), count,
-            Environment.CurrentDirectory, options);
+            Environment.CurrentDirectory, options, predictArguments);
         CliConsole.Log($"wrote {files.ShardsScript} ({count} array tasks), {files.MergeScript} and {files.SubmitScript}; predictions will be {files.Predictions}");
         CliConsole.Log($"the output folder {Path.GetFullPath(outDir)}, the model and the input must be on a file system shared by every node");
         if (!parse.GetValue(submit))

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CogLtx.Splitter;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Input;
 using CogLtx.Text.Tokenization;
 
 namespace CogLtx.Cli.Commands;
@@ -9,8 +10,8 @@ namespace CogLtx.Cli.Commands;
 /// <summary>
 /// <c>cogltx split --tokenizer DIR --mode dp|sentence [--block-size 63] &lt; doc.txt</c>: splits the text on standard
 /// input into CogLTX blocks (spec §1) and prints <c>{"blocks": [{"start": s, "end": e, "tokens": n}, …]}</c>, where
-/// [s, e) is the block's span of the input in UTF-16 code units and n its content tokens (the separator each block
-/// also carries is not counted).
+/// [s, e) is the block's span of the input in UTF-16 code units (code points with <c>--offsets code-points</c>) and n
+/// its content tokens (the separator each block also carries is not counted).
 /// </summary>
 internal static class SplitCommand
 {
@@ -19,10 +20,12 @@ internal static class SplitCommand
         var tokenizer = new Option<string>("--tokenizer") { Required = true, Description = "Tokenizer directory (tokenizer.json, or vocab.txt / vocab.json + merges.txt)" };
         var mode = new Option<string>("--mode") { Description = "dp: dynamic programming over the whole text (20News); sentence: each sentence or line on its own", DefaultValueFactory = _ => "dp" };
         var blockSize = new Option<int>("--block-size") { Description = "Maximum content tokens per block", DefaultValueFactory = _ => CogLtxOptions.Default.BlockSize };
+        var offsets = OffsetsOption.Create();
         var command = new Command("split", "Split the text on standard input into CogLTX blocks and print their spans as JSON");
         command.Options.Add(tokenizer);
         command.Options.Add(mode);
         command.Options.Add(blockSize);
+        command.Options.Add(offsets);
         command.SetAction(parseResult =>
         {
             var modeName = parseResult.GetValue(mode);
@@ -40,6 +43,7 @@ internal static class SplitCommand
             }
             try
             {
+                var unit = OffsetsOption.Parse(parseResult.GetValue(offsets));
                 var loaded = TokenizerLoader.Load(parseResult.GetValue(tokenizer)!);
                 var text = Text.Input.Utf8Input.ReadAll(Console.OpenStandardInput(), "stdin");
                 var options = CogLtxOptions.Default with { BlockSize = size };
@@ -48,6 +52,11 @@ internal static class SplitCommand
                 var blocks = splitMode == SplitMode.Dp
                     ? DpSplitter.Spans(text, loaded, options)
                     : BlockSplitter.Split(text, loaded, SplitMode.Sentence, new BlockIdCounter(), options).Select(b => (b.Span, b.Length - 1));
+                if (unit == OffsetUnit.CodePoints)
+                {
+                    var units = CodePointOffsets.For(text);
+                    blocks = blocks.Select(b => (new CharSpan(units.FromUtf16(b.Span.Start), units.FromUtf16(b.Span.End)), b.Item2));
+                }
                 WriteJson(Console.OpenStandardOutput(), blocks);
                 return 0;
             }

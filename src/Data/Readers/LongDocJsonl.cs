@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CogLtx.Tensors.Io;
 using CogLtx.Text.Documents;
+using CogLtx.Text.Input;
 using CogLtx.Text.Tasks;
 
 namespace CogLtx.Data;
@@ -87,7 +88,7 @@ public static class LongDocJsonl
         var newline = "\n"u8.ToArray();
         foreach (var example in examples)
         {
-            var toCodePoints = CodePointMap.FromUtf16(example.Text);
+            var offsets = CodePointOffsets.For(example.Text);
             json.WriteStartObject();
             json.WriteString("id", example.Id);
             json.WriteString("text", example.Text);
@@ -100,15 +101,15 @@ public static class LongDocJsonl
             }
             else if (example.Labels.Count == 1) json.WriteString("label", example.Labels[0]);
             if (example.Question is not null) json.WriteString("question", example.Question);
-            if (example.Answer is { } answer) WriteAnswer(json, answer, toCodePoints);
+            if (example.Answer is { } answer) WriteAnswer(json, answer, offsets);
             if (example.RelevantSpans.Count > 0)
             {
                 json.WriteStartArray("relevant");
                 foreach (var span in example.RelevantSpans)
                 {
                     json.WriteStartArray();
-                    json.WriteNumberValue(toCodePoints(span.Start));
-                    json.WriteNumberValue(toCodePoints(span.End));
+                    json.WriteNumberValue(offsets.FromUtf16(span.Start));
+                    json.WriteNumberValue(offsets.FromUtf16(span.End));
                     json.WriteEndArray();
                 }
                 json.WriteEndArray();
@@ -126,15 +127,15 @@ public static class LongDocJsonl
         }
     }
 
-    private static void WriteAnswer(Utf8JsonWriter json, Answer answer, Func<int, int> toCodePoints)
+    private static void WriteAnswer(Utf8JsonWriter json, Answer answer, CodePointOffsets offsets)
     {
         json.WriteStartObject("answer");
         json.WriteString("text", answer.Text);
-        if (answer.Kind == AnswerKind.Span && answer.Spans.Count == 1) json.WriteNumber("start", toCodePoints(answer.Spans[0].Start));
+        if (answer.Kind == AnswerKind.Span && answer.Spans.Count == 1) json.WriteNumber("start", offsets.FromUtf16(answer.Spans[0].Start));
         else if (answer.Kind == AnswerKind.Span && answer.Spans.Count > 1)
         {
             json.WriteStartArray("start");
-            foreach (var span in answer.Spans) json.WriteNumberValue(toCodePoints(span.Start));
+            foreach (var span in answer.Spans) json.WriteNumberValue(offsets.FromUtf16(span.Start));
             json.WriteEndArray();
         }
         json.WriteEndObject();
@@ -147,7 +148,7 @@ public static class LongDocJsonl
                 throw new FieldException($"unknown field '{property.Name}' (known: {string.Join(", ", KnownFields)}; put extra attributes under \"meta\")");
         var text = JsonFields.RequiredString(obj, "text");
         var id = JsonFields.OptionalString(obj, "id") ?? defaultId;
-        var toUtf16 = CodePointMap.ToUtf16(text);
+        var offsets = CodePointOffsets.For(text);
         var hasLabel = JsonFields.Optional(obj, "label") is not null;
         var labelList = JsonFields.Optional(obj, "labels");
         hasLabelList = labelList is not null;
@@ -176,7 +177,7 @@ public static class LongDocJsonl
                 var items = JsonFields.AsArray(pair, "an item of 'relevant'");
                 if (items.GetArrayLength() != 2) throw new FieldException($"example {id}: an item of 'relevant' must be [start, end], found {items.GetRawText()}");
                 var (s, e) = (JsonFields.AsInt(items[0], "a relevant start"), JsonFields.AsInt(items[1], "a relevant end"));
-                relevant.Add(ToSpan(s, e, toUtf16, text, id, "relevant span"));
+                relevant.Add(ToSpan(s, e, offsets, id, "relevant span"));
             }
         relevant.Sort((a, b) => a.Start.CompareTo(b.Start));
 
@@ -187,13 +188,13 @@ public static class LongDocJsonl
             Title = JsonFields.OptionalString(obj, "title"),
             Labels = labels,
             Question = question,
-            Answer = question is null ? null : ReadAnswer(obj, text, toUtf16, id),
+            Answer = question is null ? null : ReadAnswer(obj, text, offsets, id),
             RelevantSpans = relevant,
             Metadata = metadata,
         };
     }
 
-    private static Answer ReadAnswer(JsonElement obj, string text, Func<int, int> toUtf16, string id)
+    private static Answer ReadAnswer(JsonElement obj, string text, CodePointOffsets offsets, string id)
     {
         if (JsonFields.Optional(obj, "answer") is not { } answer || answer.ValueKind != JsonValueKind.Object)
         {
@@ -217,7 +218,7 @@ public static class LongDocJsonl
         var spans = new List<CharSpan>();
         foreach (var s in starts)
         {
-            var span = ToSpan(s, s + answerLength, toUtf16, text, id, "answer span");
+            var span = ToSpan(s, s + answerLength, offsets, id, "answer span");
             var found = text[span.Start..span.End];
             if (found != answerText)
                 throw new FieldException($"example {id}: answer text '{answerText}' not found at start {s}; the text there is '{found}' (offsets count code points)");
@@ -226,37 +227,11 @@ public static class LongDocJsonl
         return Answer.Span(answerText, spans);
     }
 
-    private static CharSpan ToSpan(int start, int end, Func<int, int> toUtf16, string text, string id, string what)
+    private static CharSpan ToSpan(int start, int end, CodePointOffsets offsets, string id, string what)
     {
-        var length = CodePointMap.Length(text);
+        var length = offsets.Length;
         if (start < 0 || end < start || end > length)
             throw new FieldException($"example {id}: {what} [{start}, {end}) is outside the text of {length} code points");
-        return new CharSpan(toUtf16(start), toUtf16(end));
-    }
-
-    /// <summary>Conversions between code-point offsets (Python) and UTF-16 offsets (.NET); the identity for BMP-only text.</summary>
-    private static class CodePointMap
-    {
-        public static int Length(string text) => text.Length - text.Count(char.IsLowSurrogate);
-
-        public static Func<int, int> ToUtf16(string text)
-        {
-            if (!text.Any(char.IsSurrogate)) return i => i;
-            var map = new List<int>(text.Length + 1);
-            for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1) map.Add(i);
-            map.Add(text.Length);
-            return i => map[i];
-        }
-
-        public static Func<int, int> FromUtf16(string text)
-        {
-            if (!text.Any(char.IsSurrogate)) return i => i;
-            return i =>
-            {
-                var lows = 0;
-                for (var k = 0; k < i; k++) if (char.IsLowSurrogate(text[k])) lows++;
-                return i - lows;
-            };
-        }
+        return new CharSpan(offsets.ToUtf16(start), offsets.ToUtf16(end));
     }
 }

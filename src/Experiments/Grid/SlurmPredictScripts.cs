@@ -24,7 +24,9 @@ public static class SlurmPredictScripts
     /// <param name="command">How to start the tool (program and leading arguments, absolute paths).</param>
     /// <param name="model">The model folder (absolute).</param>
     /// <param name="input">The JSONL input (absolute).</param>
-    public static SlurmPredictFiles Write(string outDir, IReadOnlyList<string> command, string model, string input, int shards, string workDir, SlurmOptions options)
+    /// <param name="predictArguments">Further <c>predict</c> options every task passes on (e.g. <c>--trace</c>, <c>--offsets code-points</c>).</param>
+    public static SlurmPredictFiles Write(string outDir, IReadOnlyList<string> command, string model, string input, int shards, string workDir, SlurmOptions options,
+        IReadOnlyList<string>? predictArguments = null)
     {
         options.Validate();
         if (shards < 1) throw new ArgumentException($"--shards must be ≥ 1, got {shards}");
@@ -37,6 +39,7 @@ public static class SlurmPredictScripts
         var files = new SlurmPredictFiles(folder, Path.Combine(folder, "predict.sh"), Path.Combine(folder, "merge.sh"), Path.Combine(folder, "submit.sh"), logs,
             Path.Combine(root, "predictions.jsonl"));
         var tool = string.Join(' ', command.Select(SlurmScripts.Quote));
+        var extra = string.Concat((predictArguments ?? []).Select(a => " " + SlurmScripts.Quote(a)));
         var inv = CultureInfo.InvariantCulture;
         var array = $"0-{shards - 1}" + (options.MaxParallel is { } k ? $"%{k}" : "");
 
@@ -49,7 +52,7 @@ public static class SlurmPredictScripts
             .AppendLine(inv, $"out={SlurmScripts.Quote(Path.Combine(shardFolder, "out."))}\"$SLURM_ARRAY_TASK_ID\".jsonl")
             .AppendLine("rm -f \"$out\"")
             .AppendLine("trap 'rm -f \"$out.tmp\"' EXIT")
-            .AppendLine(inv, $"{tool} predict --model {SlurmScripts.Quote(model)} --shard \"$SLURM_ARRAY_TASK_ID/{shards}\" < {SlurmScripts.Quote(input)} > \"$out.tmp\"")
+            .AppendLine(inv, $"{tool} predict --model {SlurmScripts.Quote(model)} --shard \"$SLURM_ARRAY_TASK_ID/{shards}\"{extra} < {SlurmScripts.Quote(input)} > \"$out.tmp\"")
             .AppendLine("mv \"$out.tmp\" \"$out\"");
         AtomicFile.WriteAllText(files.ShardsScript, shardScript.ToString());
 

@@ -7,13 +7,14 @@ namespace CogLtx.Text.Tokenization;
 /// Batch tokenization over JSON Lines, the body of <c>cogltx tokenize</c>. Each input line is an object
 /// <c>{"text": "...", "text_pair": "..."}</c> (<c>text_pair</c> optional or null); each output line is
 /// <c>{"ids": [...], "type_ids": [...], "offsets": [[start, end], ...]}</c> with special tokens, offsets in UTF-16
-/// code units of the line's text (or of its text_pair, for the pair's tokens). One output line per input line.
+/// code units of the line's text (or of its text_pair, for the pair's tokens), or in code points as Hugging Face's
+/// <c>offset_mapping</c> gives them (<see cref="OffsetUnit.CodePoints"/>). One output line per input line.
 /// </summary>
 public static class JsonlTokenization
 {
     /// <summary>Tokenizes every line of <paramref name="input"/> into <paramref name="output"/>; returns the number of lines.</summary>
     /// <exception cref="InvalidDataException">A line is not a JSON object with a "text" string; the message names the line.</exception>
-    public static int Run(ITokenizer tokenizer, TextReader input, Stream output, int? maxLength = null)
+    public static int Run(ITokenizer tokenizer, TextReader input, Stream output, int? maxLength = null, OffsetUnit offsets = OffsetUnit.Utf16)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(input);
@@ -25,6 +26,7 @@ public static class JsonlTokenization
             lineNumber++;
             var (text, pair) = ParseLine(line, lineNumber);
             var encoding = tokenizer.Encode(text, pair, addSpecialTokens: true, maxLength);
+            var units = offsets == OffsetUnit.Utf16 ? null : new[] { CodePointOffsets.For(text), CodePointOffsets.For(pair ?? "") };
             writer.WriteStartObject();
             writer.WriteStartArray("ids");
             foreach (var id in encoding.Ids) writer.WriteNumberValue(id);
@@ -33,8 +35,11 @@ public static class JsonlTokenization
             foreach (var typeId in encoding.TypeIds) writer.WriteNumberValue(typeId);
             writer.WriteEndArray();
             writer.WriteStartArray("offsets");
-            foreach (var (start, end) in encoding.Offsets)
+            for (var t = 0; t < encoding.Offsets.Length; t++)
             {
+                var (start, end) = encoding.Offsets[t];
+                var sequence = encoding.SequenceIds?[t] ?? 0;
+                if (units is not null && sequence >= 0) (start, end) = units[sequence].FromUtf16(start, end, offsets);
                 writer.WriteStartArray();
                 writer.WriteNumberValue(start);
                 writer.WriteNumberValue(end);
