@@ -36,8 +36,7 @@ public static class BlockSplitter
         switch (mode)
         {
             case SplitMode.Dp:
-                var tokens = tokenizer.Tokenize(text);
-                return DpSplitter.Split(tokens, sep, counter, options, AnswerTokens.ResolveInto(properties, tokens));
+                return SplitDp(tokenizer.Tokenize(text), sep, counter, options, properties);
             case SplitMode.Sentence:
                 var sentences = SentenceTokens(text, tokenizer);
                 var props = AnswerTokens.ResolveInto(properties, sentences.SelectMany(s => s));
@@ -45,6 +44,17 @@ public static class BlockSplitter
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "split mode must be Sentence or Dp");
         }
+    }
+
+    /// <summary>
+    /// Mode D on the tokens of the whole text, as <see cref="Split"/> makes them (<c>tokenizer.Tokenize(text)</c>), for a
+    /// caller that has tokenized the text already: the same blocks as <see cref="Split"/> with <see cref="SplitMode.Dp"/>.
+    /// </summary>
+    public static IReadOnlyList<Block> SplitDp(IReadOnlyList<Token> tokens, int sep, BlockIdCounter counter, CogLtxOptions? options = null,
+        BlockProperties? properties = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return DpSplitter.Split(tokens, sep, counter, options ?? CogLtxOptions.Default, AnswerTokens.ResolveInto(properties, tokens));
     }
 
     /// <summary>

@@ -77,6 +77,28 @@ public sealed class ExampleConverterTokenizationTests
         Assert.True(converted[0].HasTarget);
     }
 
+    [Theory]
+    [InlineData(ReasonerTask.Classification)]
+    [InlineData(ReasonerTask.SpanQa)]
+    public void TokensGivenByTheCaller_AreUsedInsteadOfTokenizingAgain_AndGiveTheSameBlocks(ReasonerTask task)
+    {
+        var setup = task == ReasonerTask.SpanQa
+            ? new TaskSetup { Task = task, QuerySlots = ["yes", "no"], SplitMode = SplitMode.Dp }
+            : new TaskSetup { Task = task, LabelNames = ["sports", "weather"], SplitMode = SplitMode.Dp };
+        var example = task == ReasonerTask.SpanQa
+            ? new LongDocExample { Id = "q", Text = Document, Question = "When was the final played?", Answer = Answer.Span("the following week", [new CharSpan(Document.IndexOf("the following week", StringComparison.Ordinal), Document.IndexOf("the following week", StringComparison.Ordinal) + 18)]) }
+            : new LongDocExample { Id = "c", Text = Document, Labels = ["weather"] };
+        var alone = new ExampleConverter(Bert.Value, setup, CogLtxOptions.Default).Convert(example, new BlockIdCounter());
+
+        var tokenizer = new CountingTokenizer(Bert.Value);
+        var given = new ExampleConverter(tokenizer, setup, CogLtxOptions.Default).ConvertAll([(example, Bert.Value.Tokenize(Document))], new BlockIdCounter());
+
+        Assert.DoesNotContain(Document, tokenizer.Texts);
+        var (a, b) = (Assert.Single(alone), Assert.Single(given));
+        Assert.Equal(a.Blocks.AllBlocks.Select(x => (x.Ids.ToArray(), x.Span, x.Position)), b.Blocks.AllBlocks.Select(x => (x.Ids.ToArray(), x.Span, x.Position)));
+        Assert.Equal(a.HasTarget, b.HasTarget);
+    }
+
     private static int NonSpace(string text) => text.Count(c => !char.IsWhiteSpace(c));
 
     /// <summary>Records every text given to <see cref="Tokenize"/>; everything else goes to the wrapped tokenizer.</summary>

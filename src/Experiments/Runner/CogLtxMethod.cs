@@ -78,7 +78,7 @@ internal static class CogLtxMethod
     }
 
     private static List<CogLtxExample> Convert(CogLtxModels models, IReadOnlyList<PreparedExample> examples) =>
-        new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(examples.Select(e => e.Source), new BlockIdCounter());
+        new ExampleConverter(models.Tokenizer, models.Setup, models.Options).ConvertAll(examples.Select(e => (e.Source, e.Tokens)), new BlockIdCounter());
 
     /// <summary>MemRecall + reasoner on every example, decoded as the task setup says; <paramref name="stage"/> names the progress line.</summary>
     private static (List<MethodPrediction> Predictions, EvaluationReport Report) Predict(

@@ -48,16 +48,21 @@ public sealed class ExampleConverter
     /// Converts <paramref name="example"/>. Multi-label documents give one problem per label when
     /// <paramref name="negativeRng"/> is null (inference), else their labels plus
     /// <see cref="TaskSetup.NegativeLabelsPerPositive"/> random other labels each (training).
+    /// <paramref name="documentTokens"/>, when given, must be <c>tokenizer.Tokenize(example.Text)</c>, made by a caller
+    /// that needed them too (the experiment runner's baselines): the paths that read the whole text use them instead of
+    /// tokenizing it again.
     /// </summary>
-    public IReadOnlyList<CogLtxExample> Convert(LongDocExample example, BlockIdCounter counter, Rng? negativeRng = null)
+    public IReadOnlyList<CogLtxExample> Convert(LongDocExample example, BlockIdCounter counter, Rng? negativeRng = null,
+        IReadOnlyList<Token>? documentTokens = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         ArgumentNullException.ThrowIfNull(counter);
+        var tokens = new Lazy<IReadOnlyList<Token>>(() => documentTokens ?? tokenizer.Tokenize(example.Text));
         return setup.Task switch
         {
-            ReasonerTask.SpanQa => [ConvertQa(example, counter)],
-            ReasonerTask.Classification => [ConvertClassification(example, counter)],
-            ReasonerTask.MultiLabel => ConvertMultiLabel(example, counter, negativeRng),
+            ReasonerTask.SpanQa => [ConvertQa(example, counter, tokens)],
+            ReasonerTask.Classification => [ConvertClassification(example, counter, tokens)],
+            ReasonerTask.MultiLabel => ConvertMultiLabel(example, counter, negativeRng, tokens),
             _ => throw new InvalidOperationException($"unknown task {setup.Task}"),
         };
     }
@@ -70,7 +75,18 @@ public sealed class ExampleConverter
         return result;
     }
 
-    private CogLtxExample ConvertQa(LongDocExample example, BlockIdCounter counter)
+    /// <summary>
+    /// <see cref="ConvertAll(IEnumerable{LongDocExample}, BlockIdCounter, Rng?)"/> for examples whose text the caller has
+    /// tokenized already (each with <c>tokenizer.Tokenize(text)</c>), so that no document is tokenized twice.
+    /// </summary>
+    public List<CogLtxExample> ConvertAll(IEnumerable<(LongDocExample Example, IReadOnlyList<Token> Tokens)> tokenized, BlockIdCounter counter)
+    {
+        var result = new List<CogLtxExample>();
+        foreach (var (example, tokens) in tokenized) result.AddRange(Convert(example, counter, null, tokens));
+        return result;
+    }
+
+    private CogLtxExample ConvertQa(LongDocExample example, BlockIdCounter counter, Lazy<IReadOnlyList<Token>> tokens)
     {
         if (example.Question is null) throw new InvalidDataException($"example {example.Id}: span QA needs a question");
         var prefix = string.Concat(setup.QuerySlots.Select(s => s + " "));
@@ -88,25 +104,25 @@ public sealed class ExampleConverter
         CharSpan? answer = null;
         if (example.Answer is { IsLocated: true } located)
             answer = located.Spans.FirstOrDefault(s => example.RelevantSpans.Any(r => r.Overlaps(s)), located.Spans[0]);
-        var document = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, answer);
+        var document = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, answer, tokens);
         var hasTarget = slot is not null || document.Any(b => b.AnswerStart is not null);
         return Make(example, query, document, hasTarget);
     }
 
-    private CogLtxExample ConvertClassification(LongDocExample example, BlockIdCounter counter)
+    private CogLtxExample ConvertClassification(LongDocExample example, BlockIdCounter counter, Lazy<IReadOnlyList<Token>> tokens)
     {
         int? label = example.Labels.Count == 1 ? LabelId(example, example.Labels[0]) : null;
         if (example.Labels.Count > 1)
             throw new InvalidDataException($"example {example.Id}: single-label classification, but it has {example.Labels.Count} labels");
         var props = new BlockProperties { ExampleId = example.Id, Label = label, LabelName = label is { } l ? setup.LabelNames[l] : null };
         var query = SentenceSplitter.SplitQuery([], tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, props);
-        var document = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, null);
+        var document = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, null, tokens);
         return Make(example, query, document, label is not null);
     }
 
     // The document is split once, under the first label queried; every later label reads copies of those blocks at
     // new positions (each problem keeps its own relevance and estimations), made in the order a new split would give.
-    private List<CogLtxExample> ConvertMultiLabel(LongDocExample example, BlockIdCounter counter, Rng? negativeRng)
+    private List<CogLtxExample> ConvertMultiLabel(LongDocExample example, BlockIdCounter counter, Rng? negativeRng, Lazy<IReadOnlyList<Token>> tokens)
     {
         var gold = example.Labels.Select(l => LabelId(example, l)).ToHashSet();
         IEnumerable<int> queried = Enumerable.Range(0, setup.LabelNames.Count);
@@ -124,7 +140,7 @@ public sealed class ExampleConverter
             var props = new BlockProperties { ExampleId = example.Id, Label = gold.Contains(label) ? 1 : 0, LabelName = name };
             var query = SentenceSplitter.SplitQuery(tokenizer.Tokenize(name), tokenizer.Specials.Cls, tokenizer.Specials.Sep, counter, options.BlockSize, props);
             IReadOnlyList<Block> document = split is null
-                ? split = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, null)
+                ? split = SplitDocument(example, counter, new BlockProperties { ExampleId = example.Id }, null, tokens)
                 : [.. split.Select(b => b.CopyAt(counter.Next()))];
             result.Add(Make(example, query, document, true) with { LabelId = label });
         }
@@ -141,17 +157,22 @@ public sealed class ExampleConverter
     /// by character span on the tokens the blocks are made of (spec §1), so prefixes and per-sentence tokenization
     /// cannot shift it. The text is tokenized once, by whichever path splits it.
     /// </summary>
-    private IReadOnlyList<Block> SplitDocument(LongDocExample example, BlockIdCounter counter, BlockProperties baseProps, CharSpan? answer)
+    // tokens: the whole text's, read by the DP split and by the sentence groups; sentence mode without sentences
+    // tokenizes sentence by sentence instead (BlockSplitter.SentenceTokens) and never reads them.
+    private IReadOnlyList<Block> SplitDocument(LongDocExample example, BlockIdCounter counter, BlockProperties baseProps, CharSpan? answer,
+        Lazy<IReadOnlyList<Token>> tokens)
     {
         if (example.Sentences is not { Count: > 0 } sentences || setup.SplitMode == SplitMode.Dp)
         {
             var props = baseProps with { AnswerSpan = answer };
-            var blocks = BlockSplitter.Split(example.Text, tokenizer, setup.SplitMode, counter, options, props);
+            var blocks = setup.SplitMode == SplitMode.Dp
+                ? BlockSplitter.SplitDp(tokens.Value, tokenizer.Specials.Sep, counter, options, props)
+                : BlockSplitter.Split(example.Text, tokenizer, setup.SplitMode, counter, options, props);
             foreach (var b in blocks)
                 if (example.RelevantSpans.Any(r => r.Overlaps(b.Span))) b.Relevance = Math.Max(b.Relevance, 1);
             return blocks;
         }
-        var groups = SentenceGroups(example, sentences, tokenizer.Tokenize(example.Text));
+        var groups = SentenceGroups(example, sentences, tokens.Value);
         var range = answer is { } a ? AnswerTokens.Resolve(groups.SelectMany(g => g.Tokens), a) : null;
         var result = new List<TokenizedSentence>(groups.Count);
         var offset = 0;
