@@ -109,7 +109,7 @@ internal static class DataCommand
             Dataset dataset;
             try
             {
-                dataset = KnownDatasets.Load(parseResult.GetValue(name)!, directory, new LoadOptions { CleanNewsgroups = parseResult.GetValue(clean) });
+                dataset = KnownDatasets.Load(parseResult.GetValue(name)!, directory, new DatasetLoadOptions { CleanNewsgroups = parseResult.GetValue(clean) });
             }
             catch (Exception e) when (e is FileNotFoundException or KeyNotFoundException or DataFormatException)
             {

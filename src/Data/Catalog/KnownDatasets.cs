@@ -33,8 +33,8 @@ public sealed record DataFileSet(string Label, IReadOnlyList<DataFileSpec> Files
     public bool IsDownloadable => Files.All(f => f.Url is not null);
 }
 
-/// <summary>Options for loading a known dataset.</summary>
-public sealed record LoadOptions
+/// <summary>Options for loading a known dataset (a model checkpoint's are <c>CogLtx.Models.LoadOptions</c>).</summary>
+public sealed record DatasetLoadOptions
 {
     /// <summary>What to do with a malformed record: fail (default) or skip and report it.</summary>
     public OnError OnError { get; init; } = OnError.Fail;
@@ -47,7 +47,7 @@ public sealed record LoadOptions
 public sealed record KnownDataset(string Name, string Folder, ReasonerTask Kind, string Description, string Licence, IReadOnlyList<DataFileSet> FileSets)
 {
     /// <summary>Reads the dataset from the full paths of one file set's files, in the set's order.</summary>
-    public required Func<IReadOnlyList<string>, LoadOptions, Dataset> Reader { get; init; }
+    public required Func<IReadOnlyList<string>, DatasetLoadOptions, Dataset> Reader { get; init; }
 
     /// <summary>The public originals (the set <c>data get</c> downloads).</summary>
     public DataFileSet Original => FileSets[0];
@@ -60,11 +60,11 @@ public sealed record KnownDataset(string Name, string Folder, ReasonerTask Kind,
         FileSets.FirstOrDefault(set => set.Files.All(f => File.Exists(Path.Combine(FolderIn(dataDirectory), f.FileName))));
 
     /// <summary>Reads the dataset from the first complete file set in the data directory.</summary>
-    public Dataset Load(string dataDirectory, LoadOptions? options = null)
+    public Dataset Load(string dataDirectory, DatasetLoadOptions? options = null)
     {
         var set = Locate(dataDirectory) ?? throw new FileNotFoundException(
             $"dataset {Name} not found in {FolderIn(dataDirectory)}: expected {string.Join(" or ", FileSets.Select(s => string.Join(" + ", s.Files.Select(f => f.FileName))))}; run `cogltx data get {Name}`");
-        return Reader([.. set.Files.Select(f => Path.Combine(FolderIn(dataDirectory), f.FileName))], options ?? new LoadOptions());
+        return Reader([.. set.Files.Select(f => Path.Combine(FolderIn(dataDirectory), f.FileName))], options ?? new DatasetLoadOptions());
     }
 }
 
@@ -174,7 +174,7 @@ public static class KnownDatasets
         ?? throw new KeyNotFoundException($"unknown dataset '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}");
 
     /// <summary>Loads a known dataset from a data directory (see <see cref="DataDirectory"/>).</summary>
-    public static Dataset Load(string name, string dataDirectory, LoadOptions? options = null) => Find(name).Load(dataDirectory, options);
+    public static Dataset Load(string name, string dataDirectory, DatasetLoadOptions? options = null) => Find(name).Load(dataDirectory, options);
 
     private static int CountJsonRecords(string path) => JsonRecords.Read(path, new IssueSink(OnError.Fail)).Count();
 

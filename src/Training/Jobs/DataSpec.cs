@@ -56,7 +56,7 @@ public sealed record DataSpec
             SyntheticCls => SyntheticTasks.KeySentenceClassification(Synthetic),
             Jsonl => LongDocJsonl.ReadDataset(Path.GetFileNameWithoutExtension(TrainFile ?? throw new InvalidDataException("data \"jsonl\" needs train_file")),
                 TrainFile, TestFile),
-            _ => KnownDatasets.Load(Name, DataDirectory.Resolve(DataDir), new LoadOptions { CleanNewsgroups = CleanNewsgroups }),
+            _ => KnownDatasets.Load(Name, DataDirectory.Resolve(DataDir), new DatasetLoadOptions { CleanNewsgroups = CleanNewsgroups }),
         };
         var rng = SubsetSeed is { } seed ? new Rng(seed) : null;
         return data with { Train = Take(data.Train, TrainLimit, rng), Test = Take(data.Test, TestLimit, rng) };
