@@ -17,5 +17,10 @@ internal static class OffsetsOption
     };
 
     /// <summary>The unit named by the option's value; an unknown name is an <see cref="ArgumentException"/> naming it.</summary>
-    public static OffsetUnit Parse(string? value) => CodePointOffsets.ParseUnit(value ?? "utf16");
+    public static OffsetUnit Parse(string? value) => value switch
+    {
+        null or "utf16" => OffsetUnit.Utf16,
+        "code-points" => OffsetUnit.CodePoints,
+        _ => throw new ArgumentException($"offsets must be utf16 or code-points, got '{value}'"),
+    };
 }

@@ -127,11 +127,11 @@ internal static class PredictCommand
     private static void Common(JsonObject result, IReadOnlyList<KeyBlock> keyBlocks, MemRecall.MemRecallResult? trace, bool fallback, string? reason,
         TimeSpan elapsed, bool withTrace, SpanUnits units)
     {
-        result["key_blocks"] = new JsonArray([.. keyBlocks.Select(k => (JsonNode)new JsonObject
+        result["key_blocks"] = new JsonArray([.. keyBlocks.Select(k =>
         {
-            ["start"] = units.Convert(k.Span, BlockKind.Document).Start,
-            ["end"] = units.Convert(k.Span, BlockKind.Document).End,
-            ["score"] = float.IsNaN(k.Score) ? null : k.Score,
+            var block = units.Object(k.Span, BlockKind.Document);
+            block["score"] = float.IsNaN(k.Score) ? null : k.Score;
+            return (JsonNode)block;
         })]);
         result["used_fallback"] = fallback;
         if (reason is not null) result["fallback_reason"] = reason;
@@ -143,10 +143,12 @@ internal static class PredictCommand
                 ["keep"] = s.KeepCount,
                 ["groups"] = s.GroupCount,
                 ["entered"] = new JsonArray([.. s.Entered.Select(b => (JsonNode)units.Json(b.Span, b.Kind))]),
-                ["fine_scores"] = new JsonArray([.. s.Rehearsed.Select((b, i) => (JsonNode)new JsonObject
+                ["fine_scores"] = new JsonArray([.. s.Rehearsed.Select((b, i) =>
                 {
-                    ["start"] = units.Convert(b.Span, b.Kind).Start, ["end"] = units.Convert(b.Span, b.Kind).End, ["query"] = b.Kind == BlockKind.Query,
-                    ["score"] = s.FineScores[i],
+                    var block = units.Object(b.Span, b.Kind);
+                    block["query"] = b.Kind == BlockKind.Query;
+                    block["score"] = s.FineScores[i];
+                    return (JsonNode)block;
                 })]),
                 ["decayed"] = new JsonArray([.. s.Decayed.Select(b => (JsonNode)units.Json(b.Span, b.Kind))]),
             })]);
@@ -158,17 +160,25 @@ internal static class PredictCommand
         private CodePointOffsets? textOffsets;
         private CodePointOffsets? questionOffsets;
 
-        public (int Start, int End) Convert(CharSpan span, BlockKind kind)
+        private (int Start, int End) Convert(CharSpan span, BlockKind kind)
         {
             if (unit == OffsetUnit.Utf16) return (span.Start, span.End);
             var map = kind == BlockKind.Query ? questionOffsets ??= CodePointOffsets.For(question ?? "") : textOffsets ??= CodePointOffsets.For(text);
-            return (map.FromUtf16(span.Start), map.FromUtf16(span.End));
+            return map.FromUtf16(span.Start, span.End);
         }
 
+        /// <summary>[start, end].</summary>
         public JsonArray Json(CharSpan span, BlockKind kind)
         {
             var (start, end) = Convert(span, kind);
             return new JsonArray(start, end);
+        }
+
+        /// <summary>{"start", "end"}, for the caller to add fields to.</summary>
+        public JsonObject Object(CharSpan span, BlockKind kind)
+        {
+            var (start, end) = Convert(span, kind);
+            return new JsonObject { ["start"] = start, ["end"] = end };
         }
     }
 }

@@ -55,7 +55,11 @@ internal static class SplitCommand
                 if (unit == OffsetUnit.CodePoints)
                 {
                     var units = CodePointOffsets.For(text);
-                    blocks = blocks.Select(b => (new CharSpan(units.FromUtf16(b.Span.Start), units.FromUtf16(b.Span.End)), b.Item2));
+                    blocks = blocks.Select(b =>
+                    {
+                        var (start, end) = units.FromUtf16(b.Span.Start, b.Span.End);
+                        return (new CharSpan(start, end), b.Item2);
+                    });
                 }
                 WriteJson(Console.OpenStandardOutput(), blocks);
                 return 0;

@@ -66,9 +66,8 @@ public sealed class CodePointOffsets
         return utf16Starts[codePoints];
     }
 
-    /// <summary>(start, end) in <paramref name="unit"/>, from UTF-16.</summary>
-    public (int Start, int End) FromUtf16(int start, int end, OffsetUnit unit) =>
-        unit == OffsetUnit.Utf16 ? (start, end) : (FromUtf16(start), FromUtf16(end));
+    /// <summary>The code-point offsets of the UTF-16 span [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public (int Start, int End) FromUtf16(int start, int end) => (FromUtf16(start), FromUtf16(end));
 
     private int[] Starts()
     {
@@ -78,12 +77,4 @@ public sealed class CodePointOffsets
         starts[k] = text.Length;
         return starts;
     }
-
-    /// <summary>Parses a command-line value: <c>utf16</c> or <c>code-points</c>.</summary>
-    public static OffsetUnit ParseUnit(string value) => value switch
-    {
-        "utf16" => OffsetUnit.Utf16,
-        "code-points" => OffsetUnit.CodePoints,
-        _ => throw new ArgumentException($"offsets must be utf16 or code-points, got '{value}'"),
-    };
 }

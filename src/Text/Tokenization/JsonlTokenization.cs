@@ -39,7 +39,7 @@ public static class JsonlTokenization
             {
                 var (start, end) = encoding.Offsets[t];
                 var sequence = encoding.SequenceIds?[t] ?? 0;
-                if (units is not null && sequence >= 0) (start, end) = units[sequence].FromUtf16(start, end, offsets);
+                if (units is not null && sequence >= 0) (start, end) = units[sequence].FromUtf16(start, end);
                 writer.WriteStartArray();
                 writer.WriteNumberValue(start);
                 writer.WriteNumberValue(end);

@@ -27,7 +27,7 @@ public sealed class MlmPretrainer
     private readonly PretrainOptions options;
     private readonly string checkpointRoot;
     private readonly AdamW optimizer;
-    private readonly IReadOnlyList<(string Name, Tensor Value)> trainable;
+    private readonly IReadOnlyList<Tensor> trainable;
 
     /// <summary>A pre-training run of <paramref name="model"/> that checkpoints under <paramref name="checkpointRoot"/> and resumes from it.</summary>
     public MlmPretrainer(MaskedLmModel model, MlmMasker masker, PretrainOptions options, string checkpointRoot)
@@ -39,8 +39,9 @@ public sealed class MlmPretrainer
         this.masker = masker;
         this.options = options.Validate();
         this.checkpointRoot = checkpointRoot;
-        trainable = options.FreezeEncoder ? model.HeadParameters() : model.NamedParameters();
-        optimizer = new AdamW(AdamW.DecayGroups(trainable, options.WeightDecay), options.LearningRate);
+        var named = options.FreezeEncoder ? model.HeadParameters() : model.NamedParameters();
+        trainable = [.. named.Select(p => p.Value)];
+        optimizer = new AdamW(AdamW.DecayGroups(named, options.WeightDecay), options.LearningRate);
     }
 
     /// <summary>Optimizer steps of the whole run for <paramref name="trainSequences"/> training sequences.</summary>
@@ -57,7 +58,7 @@ public sealed class MlmPretrainer
     public PretrainResult Train(PackedCorpus corpus, IProgress<PretrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);
-        var trained = trainable.Select(p => p.Value).ToHashSet(ReferenceEqualityComparer.Instance);
+        var trained = trainable.ToHashSet(ReferenceEqualityComparer.Instance);
         var frozen = model.Parameters().Where(p => p.RequiresGrad && !trained.Contains(p)).ToList();
         foreach (var p in frozen) p.RequiresGrad = false;
         try
@@ -80,7 +81,7 @@ public sealed class MlmPretrainer
         var budget = TotalSteps(sequences.Count);
         var schedule = LrSchedules.LinearWithWarmup(options.LearningRate, (int)Math.Round(options.WarmupFraction * budget), budget);
         var stopAt = options.StopAfterSteps > 0 ? Math.Min(options.StopAfterSteps, budget) : budget;
-        var loop = new TrainingLoop(trainable.Select(p => p.Value).ToList(), optimizer, schedule, options.AccumulationSteps, options.MaxGradNorm, options.CheckpointEverySteps, stopAt);
+        var loop = new TrainingLoop(trainable, optimizer, schedule, options.AccumulationSteps, options.MaxGradNorm, options.CheckpointEverySteps, stopAt);
         var heldOut = new HeldOutEvaluation(corpus.HeldOut, masker, options.Seed, options.EvalSequences, options.BatchSize);
         var orderRng = new Rng(options.Seed);
         var state = new PretrainState
